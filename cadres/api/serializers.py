@@ -1,0 +1,75 @@
+from rest_framework import serializers
+
+from cadres.models import Appointment, Person, ReserveCandidate
+from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.models import OrgUnit
+
+
+class PersonListSerializer(serializers.ModelSerializer):
+    """List rows: the ID number is always masked (R-SEC-1)."""
+
+    id_number = serializers.CharField(source="masked_id_number", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    gender_display = serializers.CharField(source="get_gender_display", read_only=True)
+    education_display = serializers.CharField(source="get_education_display", read_only=True)
+    is_current_secretary = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "gender", "gender_display", "ethnicity", "birth_date", "id_number", "education",
+                  "education_display", "unit", "unit_name", "is_retired", "specialty", "is_current_secretary"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """Detail and writes. Staff who open a record in their subtree see the full number;
+    everyone else sees it masked (R-SEL-1, R-SEC-1)."""
+
+    unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "education",
+                  "party_join_date", "employer", "job_title", "is_retired", "specialty", "notes", "unit",
+                  "unit_name", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+        # Uniqueness and the ID rules are checked by the service, with clearer messages.
+        extra_kwargs = {"id_number": {"validators": []}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not request.user.is_staff_role:
+            data["id_number"] = instance.masked_id_number
+        return data
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    person = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all())
+    unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    selection_method_display = serializers.CharField(source="get_selection_method_display", read_only=True)
+    source_channel_display = serializers.CharField(source="get_source_channel_display", read_only=True)
+
+    class Meta:
+        model = Appointment
+        fields = ["id", "person", "person_name", "unit", "unit_name", "role", "role_display", "start_date",
+                  "planned_end_date", "end_date", "end_reason", "selection_method", "selection_method_display",
+                  "source_channel", "source_channel_display", "eligible_voters", "votes_cast", "votes_for",
+                  "is_full_time", "is_dual_leader", "concurrent_posts", "notes"]
+        validators = []  # the one-current-secretary rule is the service's and the database's
+
+
+class ReserveCandidateSerializer(serializers.ModelSerializer):
+    person = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all())
+    unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = ReserveCandidate
+        fields = ["id", "person", "person_name", "unit", "unit_name", "sector", "added_on", "cultivation_plan",
+                  "assigned_training", "status", "closed_on"]
+        validators = []

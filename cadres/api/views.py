@@ -1,0 +1,172 @@
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cadres.api.serializers import (
+    AppointmentSerializer,
+    PersonListSerializer,
+    PersonSerializer,
+    ReserveCandidateSerializer,
+)
+from cadres.choices import Education, EndReason, Specialty
+from cadres.filtersets import AppointmentFilterSet, PersonFilterSet, ReserveCandidateFilterSet
+from cadres.models import Appointment, Person, ReserveCandidate
+from cadres.selectors import dual_leader_share, reserve_coverage, talent_pool, under_35_ledger
+from cadres.services.appointments import appointment_create, appointment_end, appointment_update
+from cadres.services.people import person_create, person_update
+from cadres.services.reserves import reserve_candidate_add, reserve_candidate_update
+from core.api.views import query_year
+from core.api.viewsets import ScopedModelViewSet
+from core.choices import Sector
+
+ERR_DATE = _("Use a date such as 2026-11-23.")
+
+
+class PersonViewSet(ScopedModelViewSet):
+    """R-SEL-1: people in the caller's subtree; ID numbers masked in lists."""
+
+    queryset = Person.objects.select_related("unit")
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilterSet
+    search_fields = ["name", "unit__name", "employer"]
+    ordering_fields = ["name", "birth_date", "unit__path"]
+
+    def scope_queryset(self, queryset):
+        from cadres.selectors import current_secretary_subquery
+        from django.db.models import Exists
+
+        return queryset.annotate(is_current_secretary=Exists(current_secretary_subquery()))
+
+    def get_serializer_class(self):
+        return PersonListSerializer if self.action == "list" else PersonSerializer
+
+    def perform_create(self, serializer):
+        serializer.instance = person_create(data=serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = person_update(person=serializer.instance, data=serializer.validated_data)
+
+
+class AppointmentViewSet(ScopedModelViewSet):
+    """R-SEL-2..5: appointments; at most one current secretary per unit."""
+
+    queryset = Appointment.objects.select_related("person", "unit")
+    serializer_class = AppointmentSerializer
+    filterset_class = AppointmentFilterSet
+    search_fields = ["person__name", "unit__name"]
+    ordering_fields = ["start_date", "end_date", "unit__path"]
+
+    def perform_create(self, serializer):
+        serializer.instance = appointment_create(data=serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = appointment_update(appointment=serializer.instance, data=serializer.validated_data)
+
+    @extend_schema(request=serializers.DictField(), responses=AppointmentSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End a current appointment with a date and one of the end reasons."""
+        appointment = self.get_object()
+        try:
+            end_date = dt.date.fromisoformat(request.data.get("end_date", ""))
+        except ValueError:
+            raise ValidationError({"end_date": [str(ERR_DATE)]}) from None
+        reason = request.data.get("end_reason", "")
+        if reason not in EndReason.values:
+            raise ValidationError({"end_reason": [str(_("Choose one of: {choices}.").format(
+                choices=", ".join(EndReason.values)))]})
+        appointment = appointment_end(appointment=appointment, end_date=end_date, end_reason=reason)
+        return Response(self.get_serializer(appointment).data)
+
+
+class ReserveCandidateViewSet(ScopedModelViewSet):
+    """R-RES-1: the reserve pool."""
+
+    queryset = ReserveCandidate.objects.select_related("person", "unit")
+    serializer_class = ReserveCandidateSerializer
+    filterset_class = ReserveCandidateFilterSet
+    search_fields = ["person__name", "unit__name"]
+
+    def perform_create(self, serializer):
+        serializer.instance = reserve_candidate_add(data=serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = reserve_candidate_update(entry=serializer.instance, data=serializer.validated_data)
+
+
+def _unit_ref(unit) -> dict:
+    return {"id": unit.pk, "code": unit.code, "name": unit.name}
+
+
+class ReserveCoverageReport(APIView):
+    """R-RES-2: village branches without their reserve candidate (一村一名)."""
+
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: serializers.DictField()})
+    def get(self, request):
+        report = reserve_coverage(user=request.user, year=query_year(request))
+        report["lacking"] = [{**_unit_ref(r["unit"]), "reserves": r["reserves"], "required": r["required"]}
+                             for r in report["lacking"]]
+        return Response(report)
+
+
+class Under35Report(APIView):
+    """R-RES-3: the ledger of village leaders and reserves under the policy's age limit."""
+
+    @extend_schema(parameters=[OpenApiParameter("date", str)], responses={200: serializers.DictField()})
+    def get(self, request):
+        raw = request.query_params.get("date")
+        try:
+            on_date = dt.date.fromisoformat(raw) if raw else dt.date.today()
+        except ValueError:
+            raise ValidationError({"date": [str(ERR_DATE)]}) from None
+        ledger = under_35_ledger(user=request.user, on_date=on_date)
+
+        def person(p, unit, post):
+            return {"person": p.pk, "name": p.name, "birth_date": p.birth_date, "unit": unit.name, "post": post}
+
+        return Response({
+            "rule": ledger["rule"], "on_date": on_date, "age_limit": ledger["age_limit"], "policy": ledger["policy"],
+            "leaders": [person(a.person, a.unit, a.get_role_display()) for a in ledger["leaders"]],
+            "reserves": [person(r.person, r.unit, str(_("reserve candidate"))) for r in ledger["reserves"]],
+        })
+
+
+class TalentPoolReport(APIView):
+    """R-RES-4: the talent pool filtered by sector, age band, education and specialty."""
+
+    @extend_schema(parameters=[
+        OpenApiParameter("sector", str, enum=Sector.values), OpenApiParameter("age_min", int),
+        OpenApiParameter("age_max", int), OpenApiParameter("education", str, enum=Education.values),
+        OpenApiParameter("specialty", str, enum=Specialty.values),
+    ], responses=PersonListSerializer(many=True))
+    def get(self, request):
+        params = request.query_params
+
+        def as_int(name):
+            try:
+                return int(params[name]) if params.get(name) else None
+            except ValueError:
+                raise ValidationError({name: [str(_("Enter a whole number."))]}) from None
+
+        qs = talent_pool(user=request.user, sector=params.get("sector") or None, age_min=as_int("age_min"),
+                         age_max=as_int("age_max"), education=params.get("education") or None,
+                         specialty=params.get("specialty") or None)
+        from core.api.pagination import StandardPagination
+
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(PersonListSerializer(page, many=True).data)
+
+
+class DualLeaderReport(APIView):
+    """R-SEL-4/5: share of dual-leader and full-time secretaries in the caller's subtree."""
+
+    @extend_schema(responses={200: serializers.DictField()})
+    def get(self, request):
+        return Response(dual_leader_share(user=request.user))

@@ -1,0 +1,64 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import Sector
+from core.models import OrgUnit
+
+from .choices import AppointmentRole, Education, ReserveStatus, SelectionMethod, SourceChannel, Specialty
+from .models import Appointment, Person, ReserveCandidate
+
+
+class WithinUnitFilter(django_filters.ModelChoiceFilter):
+    """Filter rows whose unit lies in the given unit's subtree (tree filters widen to descendants)."""
+
+    def __init__(self, *args, path_lookup="unit__path", **kwargs):
+        self.path_lookup = path_lookup
+        kwargs.setdefault("queryset", OrgUnit.objects.all())
+        kwargs.setdefault("label", _("within unit"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.path_lookup}__startswith": value.path})
+
+
+class PersonFilterSet(django_filters.FilterSet):
+    unit = WithinUnitFilter()
+    sector = django_filters.ChoiceFilter(field_name="unit__sector", choices=Sector.choices, label=_("sector"))
+    education = django_filters.ChoiceFilter(choices=Education.choices)
+    specialty = django_filters.ChoiceFilter(choices=Specialty.choices)
+    current_secretary = django_filters.BooleanFilter(method="filter_current_secretary", label=_("current secretary"))
+
+    class Meta:
+        model = Person
+        fields = ["gender", "is_retired"]
+
+    def filter_current_secretary(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(is_current_secretary=value) if "is_current_secretary" in qs.query.annotations else qs
+
+
+class AppointmentFilterSet(django_filters.FilterSet):
+    unit = WithinUnitFilter()
+    role = django_filters.MultipleChoiceFilter(choices=AppointmentRole.choices)
+    selection_method = django_filters.ChoiceFilter(choices=SelectionMethod.choices)
+    source_channel = django_filters.ChoiceFilter(choices=SourceChannel.choices)
+    sector = django_filters.ChoiceFilter(field_name="unit__sector", choices=Sector.choices, label=_("sector"))
+    current = django_filters.BooleanFilter(field_name="end_date", lookup_expr="isnull", label=_("current"))
+    start_after = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
+    start_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")
+
+    class Meta:
+        model = Appointment
+        fields = ["person", "is_dual_leader", "is_full_time"]
+
+
+class ReserveCandidateFilterSet(django_filters.FilterSet):
+    unit = WithinUnitFilter()
+    status = django_filters.ChoiceFilter(choices=ReserveStatus.choices)
+
+    class Meta:
+        model = ReserveCandidate
+        fields = ["person", "sector"]

@@ -1,0 +1,149 @@
+"""Read-side queries of the cadre registry (pages, API, reports, exports use these)."""
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Exists, OuterRef, Q
+
+from cadres.choices import AppointmentRole, ReserveStatus
+from cadres.models import Appointment, Person, ReserveCandidate
+from cadres.services.id_numbers import normalise_id_number
+from core.choices import Level, Sector
+from core.models import OrgUnit
+from core.services.policies import PolicyResolver, policy_effective
+
+
+def person_find_by_id_number(*, id_number: str, queryset=None) -> Person | None:
+    """The one way to find a person by resident ID number (the column will be encrypted; R-SEC-1)."""
+    try:
+        key = normalise_id_number(id_number)
+    except Exception:  # noqa: BLE001 — an unreadable number matches nobody
+        return None
+    return (queryset if queryset is not None else Person.objects.all()).filter(id_number=key).first()
+
+
+def people_by_id_numbers(*, id_numbers, queryset=None) -> dict[str, Person]:
+    """Bulk form of person_find_by_id_number: normalised number → person, in one query."""
+    keys = set()
+    for value in id_numbers:
+        try:
+            keys.add(normalise_id_number(value))
+        except Exception:  # noqa: BLE001
+            continue
+    qs = queryset if queryset is not None else Person.objects.all()
+    return {p.id_number: p for p in qs.filter(id_number__in=keys)}
+
+
+def current_secretary_subquery():
+    return Appointment.objects.filter(
+        person=OuterRef("pk"), role=AppointmentRole.SECRETARY, end_date__isnull=True
+    )
+
+
+def people_list(*, user):
+    """People in the user's subtree with what their list row shows, in one query."""
+    return (
+        Person.objects.visible_to(user)
+        .select_related("unit")
+        .annotate(is_current_secretary=Exists(current_secretary_subquery()))
+    )
+
+
+def reserve_coverage(*, user, year: int) -> dict:
+    """R-RES-2: every village branch must have its reserve candidates (一村一名).
+
+    One query for the villages with their open reserve count, one for the policies.
+    """
+    resolver = PolicyResolver(year=year)
+    villages = (
+        OrgUnit.objects.visible_to(user)
+        .filter(level=Level.BRANCH, sector=Sector.VILLAGE, is_active=True)
+        .annotate(reserves=Count("reserve_candidates", filter=Q(reserve_candidates__status=ReserveStatus.CULTIVATING)))
+        .only("id", "path", "code", "name")
+        .order_by("path")
+    )
+    lacking, total = [], 0
+    for unit in villages:
+        total += 1
+        required = resolver.for_unit(unit_id=unit.pk, path=unit.path).reserve_min_per_village
+        if unit.reserves < required:
+            lacking.append({"unit": unit, "reserves": unit.reserves, "required": required})
+    covered = total - len(lacking)
+    return {
+        "rule": "R-RES-2",
+        "villages": total,
+        "covered": covered,
+        "share": round(covered * 100 / total, 1) if total else None,
+        "lacking": lacking,
+    }
+
+
+def under_35_ledger(*, user, on_date: dt.date) -> dict:
+    """R-RES-3: village secretaries, deputies and reserves younger than the policy's limit on ``on_date``."""
+    anchor = user.unit if user.unit_id else OrgUnit.get_first_root_node()
+    policy = policy_effective(unit=anchor, year=on_date.year)
+    limit = policy.youth_age_limit
+    born_after = on_date - relativedelta(years=limit)
+    leaders = (
+        Appointment.objects.visible_to(user)
+        .current()
+        .filter(unit__sector=Sector.VILLAGE, person__birth_date__gt=born_after)
+        .select_related("person", "unit")
+        .order_by("unit__path", "role")
+    )
+    reserves = (
+        ReserveCandidate.objects.visible_to(user)
+        .filter(status=ReserveStatus.CULTIVATING, person__birth_date__gt=born_after)
+        .filter(Q(unit__sector=Sector.VILLAGE) | Q(sector=Sector.VILLAGE))
+        .select_related("person", "unit")
+        .order_by("unit__path")
+    )
+    return {
+        "rule": "R-RES-3",
+        "on_date": on_date,
+        "age_limit": limit,
+        "born_after": born_after,
+        "policy": policy.explain("youth_age_limit"),
+        "leaders": leaders,
+        "reserves": reserves,
+    }
+
+
+def age_on(birth_date: dt.date, on_date: dt.date) -> int:
+    return relativedelta(on_date, birth_date).years
+
+
+def talent_pool(*, user, sector: str | None = None, age_min: int | None = None, age_max: int | None = None,
+                education: str | None = None, specialty: str | None = None, on_date: dt.date | None = None):
+    """R-RES-4: the party-work talent pool filtered by sector, age band, education and specialty."""
+    on_date = on_date or dt.date.today()
+    qs = people_list(user=user)
+    if sector:
+        qs = qs.filter(unit__sector=sector)
+    if education:
+        qs = qs.filter(education=education)
+    if specialty:
+        qs = qs.filter(specialty=specialty)
+    if age_min is not None:  # at least age_min years old on on_date
+        qs = qs.filter(birth_date__lte=on_date - relativedelta(years=age_min))
+    if age_max is not None:  # not yet age_max + 1
+        qs = qs.filter(birth_date__gt=on_date - relativedelta(years=age_max + 1))
+    return qs
+
+
+def dual_leader_share(*, user) -> dict:
+    """R-SEL-4: share of current secretaries who are dual leaders, in one aggregate query."""
+    agg = (
+        Appointment.objects.visible_to(user)
+        .current()
+        .secretaries()
+        .aggregate(total=Count("id"), dual=Count("id", filter=Q(is_dual_leader=True)),
+                   full_time=Count("id", filter=Q(is_full_time=True)))
+    )
+    total = agg["total"]
+    return {
+        "rule": "R-SEL-4",
+        "secretaries": total,
+        "dual_leaders": agg["dual"],
+        "full_time": agg["full_time"],
+        "share": round(agg["dual"] * 100 / total, 1) if total else None,
+    }

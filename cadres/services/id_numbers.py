@@ -1,0 +1,108 @@
+"""R-SEL-1 / R-SEC-3: resident ID numbers (GB 11643-1999), validated and normalised."""
+import datetime as dt
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_exc
+from stdnum.cn import ric
+
+ERR_ID_REQUIRED = _("The resident ID number is required.")
+ERR_ID_FLOAT = _(
+    "The resident ID number arrived as a number ({value}); Excel has rounded it. "
+    "Format the column as text and type the 18 characters again."
+)
+ERR_ID_LEGACY = _("15-digit resident ID numbers are no longer valid; enter the 18-character number.")
+ERR_ID_LENGTH = _("A resident ID number has 18 characters; this one has {length}.")
+ERR_ID_FORMAT = _("A resident ID number is 17 digits followed by a digit or X.")
+ERR_ID_CHECKSUM = _("The check digit of the resident ID number is wrong.")
+ERR_ID_DATE = _("The birth date inside the resident ID number is not a real date.")
+ERR_ID_REGION = _("The region code of the resident ID number is unknown.")
+ERR_ID_FUTURE = _("The birth date inside the resident ID number lies in the future.")
+ERR_ID_BIRTH_MISMATCH = _("The birth date {birth} does not agree with the resident ID number ({id_birth}).")
+ERR_ID_BIRTH_MONTH_MISMATCH = _("The birth month {birth} does not agree with the resident ID number ({id_birth}).")
+ERR_ID_GENDER_MISMATCH = _("The gender does not agree with the resident ID number.")
+
+_FLOATISH = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$|^\d+\.\d+$")
+
+
+def normalise_id_number(value) -> str:
+    """Full-width digits and letters to half-width, spaces removed, x upper-cased.
+
+    A value that is a float, or the text Excel makes of one ("1.1010519500101e+17"),
+    is refused: its last digits are already lost.
+    """
+    if value is None:
+        raise ValidationError(ERR_ID_REQUIRED, code="required")
+    if isinstance(value, float):
+        raise ValidationError(ERR_ID_FLOAT.format(value=repr(value)), code="float")
+    if isinstance(value, int):
+        value = str(value)
+    text = unicodedata.normalize("NFKC", str(value))
+    text = re.sub(r"\s+", "", text).upper()
+    if not text:
+        raise ValidationError(ERR_ID_REQUIRED, code="required")
+    if _FLOATISH.match(text):
+        raise ValidationError(ERR_ID_FLOAT.format(value=text), code="float")
+    return text
+
+
+def validate_id_number(value, *, today: dt.date | None = None) -> str:
+    """Check length, format, region, date, check digit and a birth date not in the future.
+
+    Returns the normalised number.
+    """
+    text = normalise_id_number(value)
+    if len(text) == 15 and text.isdigit():
+        raise ValidationError(ERR_ID_LEGACY, code="legacy")
+    if len(text) != 18:
+        raise ValidationError(ERR_ID_LENGTH.format(length=len(text)), code="length")
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        raise ValidationError(ERR_ID_FORMAT, code="format")
+    # The date first: stdnum checks the check digit before the date, and "no such day"
+    # is the clearer message when both are wrong.
+    try:
+        birth = ric.get_birth_date(text)
+    except stdnum_exc.ValidationError:
+        raise ValidationError(ERR_ID_DATE, code="date") from None
+    try:
+        ric.validate(text)
+    except stdnum_exc.InvalidChecksum:
+        raise ValidationError(ERR_ID_CHECKSUM, code="checksum") from None
+    except stdnum_exc.InvalidComponent:
+        raise ValidationError(ERR_ID_REGION, code="region") from None
+    except stdnum_exc.ValidationError:
+        raise ValidationError(ERR_ID_FORMAT, code="format") from None
+    if birth > (today or dt.date.today()):
+        raise ValidationError(ERR_ID_FUTURE, code="future")
+    return text
+
+
+def id_number_birth_date(value: str) -> dt.date:
+    return ric.get_birth_date(value)
+
+
+def id_number_gender(value: str) -> str:
+    """'M' or 'F' from the 17th digit (odd is male)."""
+    return "M" if int(value[16]) % 2 else "F"
+
+
+def validate_id_consistency(*, id_number: str, birth_date: dt.date | None, gender: str | None,
+                            month_only: bool = False) -> list[tuple[str, ValidationError]]:
+    """The birth date and gender given beside an ID number must agree with it.
+
+    Returns (field, error) pairs; rosters give 出生年月 as year and month only (``month_only``).
+    """
+    errors = []
+    id_birth = id_number_birth_date(id_number)
+    if birth_date is not None:
+        if month_only and (birth_date.year, birth_date.month) != (id_birth.year, id_birth.month):
+            errors.append(("birth_date", ValidationError(ERR_ID_BIRTH_MONTH_MISMATCH.format(
+                birth=birth_date.strftime("%Y.%m"), id_birth=id_birth.strftime("%Y.%m")), code="birth_mismatch")))
+        elif not month_only and birth_date != id_birth:
+            errors.append(("birth_date", ValidationError(ERR_ID_BIRTH_MISMATCH.format(
+                birth=birth_date.isoformat(), id_birth=id_birth.isoformat()), code="birth_mismatch")))
+    if gender and gender != id_number_gender(id_number):
+        errors.append(("gender", ValidationError(ERR_ID_GENDER_MISMATCH, code="gender_mismatch")))
+    return errors

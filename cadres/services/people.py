@@ -1,0 +1,56 @@
+"""R-SEL-1: creating and changing people; every write validated first, then saved atomically."""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from cadres.models import Person
+from cadres.services.id_numbers import validate_id_consistency, validate_id_number
+
+ERR_JOINED_BEFORE_BIRTH = _("The party joining date must come after the birth date.")
+
+PERSON_FIELDS = (
+    "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "education", "party_join_date",
+    "employer", "job_title", "is_retired", "specialty", "notes", "unit",
+)
+
+
+def person_validate(person: Person, *, month_only_birth: bool = False) -> None:
+    """Full model validation plus the ID number rules; raises one ValidationError keyed by field."""
+    errors: dict[str, list] = {}
+    try:
+        person.id_number = validate_id_number(person.id_number)
+    except ValidationError as exc:
+        errors.setdefault("id_number", []).extend(exc.messages)
+    else:
+        for field, exc in validate_id_consistency(
+            id_number=person.id_number, birth_date=person.birth_date, gender=person.gender, month_only=month_only_birth
+        ):
+            errors.setdefault(field, []).extend(exc.messages)
+    if person.party_join_date and person.birth_date and person.party_join_date <= person.birth_date:
+        errors.setdefault("party_join_date", []).append(str(ERR_JOINED_BEFORE_BIRTH))
+    try:
+        person.full_clean(exclude=[f for f in errors])
+    except ValidationError as exc:
+        for field, msgs in exc.message_dict.items():
+            errors.setdefault(field, []).extend(msgs)
+    if errors:
+        raise ValidationError(errors)
+
+
+def person_create(*, data: dict) -> Person:
+    person = Person(**{k: v for k, v in data.items() if k in PERSON_FIELDS})
+    person_validate(person)
+    with transaction.atomic():
+        person.save()
+    return person
+
+
+def person_update(*, person: Person, data: dict) -> Person:
+    for key, value in data.items():
+        if key in PERSON_FIELDS:
+            setattr(person, key, value)
+    person_validate(person)
+    with transaction.atomic():
+        person.save()
+    return person
+

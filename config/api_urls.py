@@ -1,0 +1,7 @@
+"""All REST endpoints under /api/v1/; each app contributes its routes."""
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("core.api.urls")),
+    path("", include("cadres.api.urls")),
+]

@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from .models import Job, Notice, OrgUnit, Policy, User
+
+
+class ScopedAdminMixin:
+    """Admin pages show only the staff user's subtree, as every other page does (R-ORG-2)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(ScopedAdminMixin, TreeAdmin, SimpleHistoryAdmin):
+    form = movenodeform_factory(OrgUnit)
+    list_display = ("name", "code", "level", "sector", "members", "employees")
+    list_filter = ("level", "sector")
+    search_fields = ("name", "code")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Jurisdiction"), {"fields": ("unit", "role")}),)
+    list_display = ("username", "first_name", "unit", "role", "is_active")
+    list_filter = ("role", "is_active")
+    raw_id_fields = ("unit",)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(unit__path__startswith=request.user.unit.path) if request.user.unit_id else qs.none()
+
+
+@admin.register(Policy)
+class PolicyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("unit", "year")
+    list_filter = ("year",)
+    raw_id_fields = ("unit",)
+
+
+@admin.register(Job)
+class JobAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "kind", "state", "progress", "created_by", "created_at")
+    list_filter = ("kind", "state")
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ("title", "recipient", "kind", "created_at", "read_at")
+    list_filter = ("kind",)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(recipient=request.user)

@@ -1,0 +1,53 @@
+from rest_framework import serializers
+
+from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.models import Job, Notice, OrgUnit, Policy
+
+
+class OrgUnitSerializer(serializers.ModelSerializer):
+    parent = serializers.SerializerMethodField()
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    sector_display = serializers.CharField(source="get_sector_display", read_only=True)
+
+    class Meta:
+        model = OrgUnit
+        fields = [
+            "id", "code", "name", "level", "level_display", "sector", "sector_display", "depth", "numchild",
+            "parent", "employees", "members", "joint_branch", "instructor", "is_active",
+        ]
+        read_only_fields = ["depth", "numchild"]
+
+    def get_parent(self, obj) -> str | None:
+        # The parent's path is the node's path minus one step: no query needed.
+        return obj.path[: -obj.steplen] or None
+
+
+class OrgUnitCreateSerializer(OrgUnitSerializer):
+    parent_id = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), source="parent_unit", write_only=True)
+
+    class Meta(OrgUnitSerializer.Meta):
+        fields = OrgUnitSerializer.Meta.fields + ["parent_id"]
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Policy
+        exclude = []
+
+
+class JobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Job
+        fields = ["id", "kind", "state", "progress", "message", "params", "result", "error", "file",
+                  "created_at", "started_at", "finished_at"]
+        read_only_fields = fields
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notice
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+        read_only_fields = fields

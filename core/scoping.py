@@ -1,0 +1,40 @@
+"""The one place where views get their rows: scoping cannot be skipped by accident (R-ORG-2).
+
+Every API viewset and page view that shows scoped rows inherits ``ScopedViewMixin``. It
+defines ``get_queryset``; a subclass that defines its own is refused when the class is
+created (the PostHog pattern). Extra filtering goes into the ``scope_queryset`` hook,
+which receives rows already restricted to the user's subtree.
+"""
+from django.http import Http404
+
+
+class ScopedViewMixin:
+    queryset = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(
+                f"{cls.__name__} overrides get_queryset(); override scope_queryset() instead, "
+                "so the subtree restriction of ScopedViewMixin always applies."
+            )
+
+    def get_queryset(self):
+        if self.queryset is None:
+            raise TypeError(f"{type(self).__name__} must declare queryset")
+        qs = self.queryset.all().visible_to(self.request.user)
+        return self.scope_queryset(qs)
+
+    def scope_queryset(self, queryset):
+        return queryset
+
+
+def access_by_id(model, *, user, pk, for_update: bool = False):
+    """Fetch one scoped row and authorise it in one step: 404 outside the user's subtree (Zulip style)."""
+    qs = model.objects.visible_to(user)
+    if for_update:
+        qs = qs.select_for_update()
+    try:
+        return qs.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,99 @@
+"""Read-side queries of the organisation tree, used by pages, the API and reports."""
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import PARTY_ORGANISATION_LEVELS, Level, Sector
+from core.models import OrgUnit
+from core.services.policies import PolicyResolver
+
+# R-ORG-3 outcomes, each explained by its rule and policy values.
+ORG3_LARGE_NO_BRANCH = "large_enterprise_without_branch"
+ORG3_MEMBERS_NO_BRANCH = "enough_members_without_branch"
+ORG3_NO_JOINT = "few_members_not_joint"
+ORG3_NO_INSTRUCTOR = "no_members_no_instructor"
+
+
+def units_visible(*, user):
+    return OrgUnit.objects.visible_to(user)
+
+
+def unit_counts(*, user) -> dict:
+    """Counts per sector and per level within the user's subtree, for the dashboard."""
+    qs = OrgUnit.objects.visible_to(user)
+    by_sector = dict(qs.order_by().values_list("sector").annotate(n=Count("id")))
+    by_level = dict(qs.order_by().values_list("level").annotate(n=Count("id")))
+    return {
+        "by_sector": [(s.value, s.label, by_sector.get(s.value, 0)) for s in Sector],
+        "by_level": [(lv.value, lv.label, by_level.get(lv.value, 0)) for lv in Level],
+        "total": sum(by_sector.values()),
+    }
+
+
+def enterprise_coverage(*, user, year: int) -> list[dict]:
+    """R-ORG-3: non-public enterprises in the subtree that break the coverage rule.
+
+    Two queries whatever the size: the enterprises, then the policies of the year.
+    """
+    resolver = PolicyResolver(year=year)
+    rows = []
+    units = (
+        OrgUnit.objects.visible_to(user)
+        .filter(sector=Sector.NON_PUBLIC)
+        .exclude(level__in=[Level.CITY, Level.COUNTY, Level.TOWNSHIP])
+        .only("id", "path", "code", "name", "level", "employees", "members", "joint_branch_id", "instructor")
+    )
+    for unit in units:
+        policy = resolver.for_unit(unit_id=unit.pk, path=unit.path)
+        own_branch = unit.level in PARTY_ORGANISATION_LEVELS
+        employees, members = unit.employees or 0, unit.members or 0
+        problem = None
+        if own_branch:
+            continue
+        if employees >= policy.enterprise_branch_min_employees:
+            problem = ORG3_LARGE_NO_BRANCH
+        elif members >= policy.branch_min_members:
+            problem = ORG3_MEMBERS_NO_BRANCH
+        elif members > 0 and unit.joint_branch_id is None:
+            problem = ORG3_NO_JOINT
+        elif members == 0 and not unit.instructor:
+            problem = ORG3_NO_INSTRUCTOR
+        if problem:
+            rows.append({
+                "unit": unit,
+                "problem": problem,
+                "employees": employees,
+                "members": members,
+                "explanation": {
+                    "rule": "R-ORG-3",
+                    "inputs": {"employees": employees, "members": members, "own_branch": own_branch,
+                               "joint_branch": unit.joint_branch_id, "instructor": unit.instructor},
+                    "policy": policy.explain("enterprise_branch_min_employees", "branch_min_members"),
+                },
+            })
+    return rows
+
+
+ORG3_LABELS = {
+    ORG3_LARGE_NO_BRANCH: _("{employees} or more employees but no branch of its own"),
+    ORG3_MEMBERS_NO_BRANCH: _("{members} or more members but no branch of its own"),
+    ORG3_NO_JOINT: _("fewer than {members} members and not in a joint branch"),
+    ORG3_NO_INSTRUCTOR: _("no members and no party-building instructor"),
+}
+
+
+def org3_problem_label(row: dict) -> str:
+    policy = row["explanation"]["policy"]
+    return str(ORG3_LABELS[row["problem"]]).format(
+        employees=policy["enterprise_branch_min_employees"]["value"], members=policy["branch_min_members"]["value"]
+    )
+
+
+def branch_counts_by_child(*, root: OrgUnit, filter_q: Q | None = None) -> dict[str, int]:
+    """Branches per direct child of ``root`` (one grouped query on the path prefix)."""
+    from django.db.models.functions import Substr
+
+    width = (root.depth + 1) * OrgUnit.steplen
+    qs = OrgUnit.objects.filter(path__startswith=root.path, depth__gt=root.depth, level=Level.BRANCH)
+    if filter_q is not None:
+        qs = qs.filter(filter_q)
+    return dict(qs.order_by().annotate(prefix=Substr("path", 1, width)).values_list("prefix").annotate(n=Count("id")))
