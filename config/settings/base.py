@@ -158,3 +158,7 @@ LOGGING = {
 }
 
 ZHISHU_SITE_NAME = _("Zhishu")
+
+# Periodic tasks (django-celery-beat syncs these into its database tables when beat starts).
+# Each app adds its entries here; the task itself only loads ids and calls a service.
+CELERY_BEAT_SCHEDULE: dict = {}
