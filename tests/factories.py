@@ -23,7 +23,7 @@ def make_id_number(*, birth: dt.date, gender: str = "M", region: str = "430721",
     if (order % 2 == 1) != (gender == "M"):
         order = (order + 1) % 1000
     body = f"{region}{birth:%Y%m%d}{order:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
 
 
 def make_unit(*, parent: OrgUnit | None = None, code: str | None = None, name: str | None = None,

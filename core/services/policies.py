@@ -1,5 +1,6 @@
 """R-POL-1/R-POL-2: the policy in force for a unit and year, and where each value comes from."""
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
 from core.models import OrgUnit, Policy
@@ -46,9 +47,16 @@ class EffectivePolicy:
             raise AttributeError(name) from None
 
     def explain(self, *names: str) -> dict:
-        """The values and their sources, for a computed outcome to explain itself (R-POL-2)."""
+        """The values and their sources, for a computed outcome to explain itself (R-POL-2).
+
+        Decimals are given as strings so that JSON never turns 0.90 into a float.
+        """
         names = names or tuple(self.values)
-        return {n: {"value": self.values[n], **self.sources[n].as_dict()} for n in names}
+        return {n: {"value": _plain(self.values[n]), **self.sources[n].as_dict()} for n in names}
+
+
+def _plain(value):
+    return str(value) if isinstance(value, Decimal) else value
 
 
 def _resolve(*, unit_id: int, year: int, chain: list[Policy]) -> EffectivePolicy:

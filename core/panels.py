@@ -1,0 +1,55 @@
+"""Dashboard panels contributed by apps, so core shows domain data without importing a domain app.
+
+An app registers its panels in ``AppConfig.ready()``::
+
+    from core.panels import register_panel
+    register_panel(template_name="training/panels/deadlines.html", context_func=deadlines_panel,
+                   roles=("secretary",), order=30)
+
+``context_func(request, dashboard)`` returns the panel's context (a dict), or ``None`` to hide
+the panel for this request; ``dashboard`` is the context the dashboard computed so far
+(``counts`` from ``core.selectors.unit_counts``), so panels need not repeat its queries.
+Every query a panel makes must go through ``visible_to`` or a selector that calls it (R-ORG-2).
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class Panel:
+    template_name: str
+    context_func: Callable[[HttpRequest, dict], dict | None] | None = None
+    roles: tuple[str, ...] | None = None  # None: every role
+    order: int = 100
+
+
+_panels: dict[str, Panel] = {}
+
+
+def register_panel(*, template_name: str, context_func=None, roles=None, order: int = 100) -> Panel:
+    """Add (or replace: registering twice is harmless) a dashboard panel."""
+    panel = Panel(template_name=template_name, context_func=context_func,
+                  roles=tuple(roles) if roles is not None else None, order=order)
+    _panels[template_name] = panel
+    return panel
+
+
+def unregister_panel(template_name: str) -> None:
+    _panels.pop(template_name, None)
+
+
+def panels_for(request: HttpRequest, dashboard: dict) -> list[dict]:
+    """The panels this user sees, in order, each as ``{"template_name", "context"}``."""
+    user = request.user
+    role = "superuser" if user.is_superuser else user.role
+    result = []
+    for panel in sorted(_panels.values(), key=lambda p: (p.order, p.template_name)):
+        if panel.roles is not None and role not in panel.roles and not user.is_superuser:
+            continue
+        context = panel.context_func(request, dashboard) if panel.context_func else {}
+        if context is None:
+            continue
+        result.append({"template_name": panel.template_name, "context": context})
+    return result

@@ -1,0 +1,92 @@
+"""Template helpers of the Zhishu pages: Chinese dates, masked ID numbers, bars, policy sources."""
+import datetime as dt
+from decimal import Decimal
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def cn_date(value, with_time: bool = False):
+    """2026年11月23日 when the language is Chinese; the locale's short date otherwise."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        time_part = value.strftime("%H:%M")
+        day = value.date()
+    else:
+        time_part, day = None, value
+    if (get_language() or "").startswith("zh"):
+        text = f"{day.year}年{day.month}月{day.day}日"
+    else:
+        text = formats.date_format(day, "DATE_FORMAT")
+    if with_time and time_part:
+        text = f"{text} {time_part}"
+    return text
+
+
+@register.filter
+def cn_datetime(value):
+    return cn_date(value, True)
+
+
+@register.simple_tag
+def id_number_for(person, user, full: bool = False):
+    """R-SEC-1: the full ID number only on the record page for staff (``full``); masked everywhere else."""
+    if full and user is not None and getattr(user, "is_staff_role", False):
+        return person.id_number
+    return person.masked_id_number
+
+
+@register.filter
+def percent_of(value, maximum):
+    """Width in percent of a bar: ``value`` against ``maximum`` (0 when there is nothing to show)."""
+    try:
+        value, maximum = float(value or 0), float(maximum or 0)
+    except (TypeError, ValueError):
+        return 0
+    if maximum <= 0:
+        return 0
+    return round(min(value, maximum) * 100 / maximum, 1)
+
+
+@register.filter
+def scaled(value, args):
+    """``value|scaled:"max,length"``: the length of an SVG bar for ``value`` on a ``length`` axis."""
+    maximum, length = (float(x) for x in str(args).split(","))
+    try:
+        value = float(value or 0)
+    except (TypeError, ValueError):
+        return 0
+    return round(value * length / maximum, 1) if maximum > 0 else 0
+
+
+@register.filter
+def policy_value(value):
+    """A policy value as people read it: shares as percentages are left to the caller; None is 'not set'."""
+    if value is None:
+        return _("not set")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
+@register.filter
+def yesno_cn(value):
+    return _("yes") if value else _("no")
+
+
+@register.filter
+def get_item(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
