@@ -9,9 +9,7 @@ class OrgUnitFilterSet(django_filters.FilterSet):
 
     level = django_filters.MultipleChoiceFilter(choices=Level.choices)
     sector = django_filters.MultipleChoiceFilter(choices=Sector.choices)
-    within = django_filters.ModelChoiceFilter(
-        queryset=OrgUnit.objects.all(), method="filter_within", label="within (unit id, whole subtree)"
-    )
+    within = django_filters.NumberFilter(method="filter_within", label="within (unit id, whole subtree)")
     parent = django_filters.NumberFilter(method="filter_parent", label="parent (direct children of unit id)")
 
     class Meta:
@@ -19,7 +17,8 @@ class OrgUnitFilterSet(django_filters.FilterSet):
         fields = ["level", "sector", "code", "is_active"]
 
     def filter_within(self, queryset, name, value):
-        return queryset.filter(path__startswith=value.path)
+        unit = OrgUnit.objects.filter(pk=value).only("path").first()
+        return queryset.filter(path__startswith=unit.path) if unit else queryset.none()
 
     def filter_parent(self, queryset, name, value):
         parent = OrgUnit.objects.filter(pk=value).only("path", "depth").first()

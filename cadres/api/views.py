@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -53,6 +54,11 @@ class PersonViewSet(ScopedModelViewSet):
         serializer.instance = person_update(person=serializer.instance, data=serializer.validated_data)
 
 
+class AppointmentEndSerializer(serializers.Serializer):
+    end_date = serializers.DateField()
+    end_reason = serializers.ChoiceField(choices=EndReason.choices)
+
+
 class AppointmentViewSet(ScopedModelViewSet):
     """R-SEL-2..5: appointments; at most one current secretary per unit."""
 
@@ -68,7 +74,7 @@ class AppointmentViewSet(ScopedModelViewSet):
     def perform_update(self, serializer):
         serializer.instance = appointment_update(appointment=serializer.instance, data=serializer.validated_data)
 
-    @extend_schema(request=serializers.DictField(), responses=AppointmentSerializer)
+    @extend_schema(request=AppointmentEndSerializer, responses=AppointmentSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         """End a current appointment with a date and one of the end reasons."""
@@ -107,7 +113,7 @@ def _unit_ref(unit) -> dict:
 class ReserveCoverageReport(APIView):
     """R-RES-2: village branches without their reserve candidate (一村一名)."""
 
-    @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: serializers.DictField()})
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         report = reserve_coverage(user=request.user, year=query_year(request))
         report["lacking"] = [{**_unit_ref(r["unit"]), "reserves": r["reserves"], "required": r["required"]}
@@ -118,7 +124,7 @@ class ReserveCoverageReport(APIView):
 class Under35Report(APIView):
     """R-RES-3: the ledger of village leaders and reserves under the policy's age limit."""
 
-    @extend_schema(parameters=[OpenApiParameter("date", str)], responses={200: serializers.DictField()})
+    @extend_schema(parameters=[OpenApiParameter("date", str)], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         raw = request.query_params.get("date")
         try:
@@ -167,6 +173,6 @@ class TalentPoolReport(APIView):
 class DualLeaderReport(APIView):
     """R-SEL-4/5: share of dual-leader and full-time secretaries in the caller's subtree."""
 
-    @extend_schema(responses={200: serializers.DictField()})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         return Response(dual_leader_share(user=request.user))

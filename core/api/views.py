@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -69,7 +70,7 @@ class PolicyViewSet(ScopedModelViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("unit", int, required=True), OpenApiParameter("year", int)],
-        responses={200: serializers.DictField()},
+        responses={200: OpenApiTypes.OBJECT},
     )
     @action(detail=False, methods=["get"])
     def effective(self, request):
@@ -107,7 +108,7 @@ class NoticeViewSet(ScopedReadOnlyViewSet):
 class EnterpriseCoverageReport(APIView):
     """R-ORG-3: non-public enterprises in the caller's subtree that break the coverage rule."""
 
-    @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: serializers.DictField()})
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         year = query_year(request)
         rows = enterprise_coverage(user=request.user, year=year)
