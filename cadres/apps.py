@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class CadresConfig(AppConfig):
     name = "cadres"
     verbose_name = _("Cadre registry")
+
+    def ready(self):
+        # Dashboard panels: core shows them without importing cadres (STYLE.md import direction).
+        from cadres.views import register_dashboard_panels
+
+        register_dashboard_panels()
+
+        from core.panels import register_nav_item
+
+        register_nav_item(label=_("Import"), url_name="cadres:import-upload", roles=("staff",), order=60,
+                          active_prefix="/cadres/import/")

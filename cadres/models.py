@@ -30,7 +30,7 @@ class PersonQuerySet(ScopedQuerySet):
 class Person(models.Model):
     """R-SEL-1: a cadre — a secretary, a deputy, a reserve candidate."""
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(_("full name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     birth_date = models.DateField(_("birth date"))

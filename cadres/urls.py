@@ -1,4 +1,30 @@
 from django.urls import path
 
+from cadres import views, views_import
+
 app_name = "cadres"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("units/", views.units, name="units"),
+    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("people/", views.PersonListView.as_view(), name="people"),
+    path("people/new/", views.PersonCreateView.as_view(), name="person_create"),
+    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("people/<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person_edit"),
+    path("appointments/", views.AppointmentListView.as_view(), name="appointments"),
+    path("appointments/new/", views.AppointmentCreateView.as_view(), name="appointment_create"),
+    path("appointments/<int:pk>/edit/", views.AppointmentUpdateView.as_view(), name="appointment_edit"),
+    path("appointments/<int:pk>/end/", views.AppointmentEndView.as_view(), name="appointment_end"),
+    path("reserves/", views.ReserveListView.as_view(), name="reserves"),
+    path("reserves/new/", views.ReserveAddView.as_view(), name="reserve_add"),
+    path("reserves/<int:pk>/withdraw/", views.ReserveWithdrawView.as_view(), name="reserve_withdraw"),
+    path("reports/reserve-coverage/", views.reserve_coverage_report, name="report_reserve_coverage"),
+    path("reports/under-35/", views.under_35_report, name="report_under_35"),
+    path("reports/talent-pool/", views.talent_pool_report, name="report_talent_pool"),
+    path("import/", views_import.ImportUploadView.as_view(), name="import-upload"),
+    path("import/<int:pk>/", views_import.ImportPreviewView.as_view(), name="import-preview"),
+    path("import/<int:pk>/confirm/", views_import.ImportConfirmView.as_view(), name="import-confirm"),
+    path("import/<int:pk>/rejected.xlsx", views_import.ImportErrorsFileView.as_view(), name="import-errors-file"),
+    path("export/people/", views_import.PeopleExportView.as_view(), name="export-people"),
+    path("export/appointments/", views_import.AppointmentsExportView.as_view(), name="export-appointments"),
+    path("export/roster/", views_import.RosterExportView.as_view(), name="export-roster"),
+]

@@ -1,9 +1,250 @@
+"""Pages of the foundation: dashboard, policies, enterprise coverage, notices and jobs.
+
+Rows reach a page only through ``visible_to`` (ScopedViewMixin, access_by_id or a selector):
+R-ORG-2. Domain apps add dashboard panels through ``core.panels`` rather than being imported here.
+"""
+import datetime as dt
+import json
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views import View
+from django.views.generic import DetailView, ListView
 
-from core.selectors import unit_counts
+from core.choices import JobState
+from core.models import Job, Notice, OrgUnit, Policy
+from core.panels import panels_for
+from core.permissions import RoleRequiredMixin
+from core.scoping import ScopedViewMixin, access_by_id
+from core.selectors import enterprise_coverage, org3_problem_label, unit_counts
+from core.services.policies import policy_effective
 
+ERR_PAGE_YEAR = _("Enter a year such as 2026.")
+MSG_POLICY_SAVED = _("The policy of {unit} for {year} was saved.")
+MSG_NOTICES_READ = _("All notices are marked as read.")
+
+
+def page_year(request, default: int | None = None) -> int:
+    """The ``year`` of a page's query string; a bad value falls back to this year."""
+    try:
+        year = int(request.GET.get("year") or default or dt.date.today().year)
+    except ValueError:
+        return dt.date.today().year
+    return year if 1949 <= year <= 2200 else dt.date.today().year
+
+
+def default_unit(user) -> OrgUnit | None:
+    if user.unit_id:
+        return user.unit
+    return OrgUnit.objects.visible_to(user).order_by("depth", "path").first()
+
+
+# ---------------------------------------------------------------- dashboard
 
 @login_required
 def dashboard(request):
-    return render(request, "core/dashboard.html", {"counts": unit_counts(user=request.user)})
+    """Counts per sector and level in the user's subtree, then the panels apps contribute."""
+    counts = unit_counts(user=request.user)
+    max_sector = max((n for _v, _l, n in counts["by_sector"]), default=0)
+    context = {
+        "counts": counts,
+        "max_sector": max_sector,
+        "levels_present": [row for row in counts["by_level"] if row[2]],
+        "year": dt.date.today().year,
+        "today": dt.date.today(),
+    }
+    context["dashboard_panels"] = panels_for(request, context)
+    return render(request, "core/dashboard.html", context)
+
+
+# ---------------------------------------------------------------- R-ORG-3 report
+
+@login_required
+def enterprise_coverage_report(request):
+    """R-ORG-3: non-public enterprises that break the coverage rule, with the policy values used."""
+    year = page_year(request)
+    rows = enterprise_coverage(user=request.user, year=year)
+    for row in rows:
+        row["label"] = org3_problem_label(row)
+    anchor = default_unit(request.user)
+    explanation = None
+    if anchor is not None:
+        explanation = _labelled(policy_effective(unit=anchor, year=year).explain(
+            "enterprise_branch_min_employees", "branch_min_members"))
+    return render(request, "core/report_enterprise_coverage.html", {
+        "rows": rows, "year": year, "explanation": explanation, "anchor": anchor,
+    })
+
+
+def _labelled(explanation: dict) -> dict:
+    """Add each policy field's verbose name to an ``EffectivePolicy.explain()`` dict."""
+    names = {f.name: f.verbose_name for f in Policy.value_fields()}
+    return {k: {**v, "label": names.get(k, k)} for k, v in explanation.items()}
+
+
+# ---------------------------------------------------------------- R-POL pages
+
+class PolicyQueryForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=OrgUnit.objects.none(), required=False)
+    year = forms.IntegerField(label=_("year"), min_value=1949, max_value=2200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.visible_to(user).order_by("path")
+
+
+@login_required
+def policy_view(request):
+    """R-POL-1/2: the effective policy of a unit and year, field by field, with where each value comes from."""
+    unit, year = default_unit(request.user), dt.date.today().year
+    form = PolicyQueryForm(request.GET or None, user=request.user, initial={"unit": unit, "year": year})
+    if form.is_bound and form.is_valid():
+        unit = form.cleaned_data["unit"] or unit
+        year = form.cleaned_data["year"] or year
+    rows, own_policy = [], None
+    if unit is not None:
+        effective = policy_effective(unit=unit, year=year)
+        explained = effective.explain()
+        for f in Policy.value_fields():
+            item = explained[f.name]
+            rows.append({"name": f.name, "label": f.verbose_name, **item, "value": effective.values[f.name]})
+        own_policy = Policy.objects.visible_to(request.user).filter(unit=unit, year=year).first()
+    policies = Policy.objects.visible_to(request.user).select_related("unit").order_by("-year", "unit__path")[:50]
+    return render(request, "core/policy.html", {
+        "form": form, "unit": unit, "year": year, "rows": rows, "own_policy": own_policy, "policies": policies,
+        "can_edit": request.user.is_staff_role,
+    })
+
+
+class PolicyForm(forms.ModelForm):
+    """Staff set only the values that differ; empty fields inherit (R-POL-1)."""
+
+    class Meta:
+        model = Policy
+        fields = ["unit", "year", "note", *[f.name for f in Policy.value_fields()]]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2, "wide": True})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.visible_to(user).order_by("path")
+        for f in Policy.value_fields():
+            field = self.fields[f.name]
+            default = f.policy_default
+            field.help_text = _("{rule} · default {default} · {seed}").format(
+                rule=f.policy_rule, default="—" if default is None else default, seed=f.policy_seed)
+
+    def rule_groups(self):
+        """Value fields grouped by rule id, so the form reads like the SPEC."""
+        groups: dict[str, list] = {}
+        for f in Policy.value_fields():
+            groups.setdefault(f.policy_rule.rsplit("-", 1)[0], []).append(self[f.name])
+        return groups.items()
+
+
+class PolicyEditMixin(RoleRequiredMixin):
+    template_name = "core/policy_form.html"
+
+    def render_form(self, request, form, policy=None):
+        return render(request, self.template_name, {"form": form, "policy": policy})
+
+    def save(self, request, form):
+        policy = form.save()
+        messages.success(request, MSG_POLICY_SAVED.format(unit=policy.unit.name, year=policy.year))
+        return redirect(f"{reverse('policy')}?unit={policy.unit_id}&year={policy.year}")
+
+
+class PolicyCreateView(PolicyEditMixin, View):
+    def get(self, request, *args, **kwargs):
+        initial = {"year": page_year(request), "unit": request.GET.get("unit") or request.user.unit_id}
+        return self.render_form(request, PolicyForm(user=request.user, initial=initial))
+
+    def post(self, request, *args, **kwargs):
+        form = PolicyForm(request.POST, user=request.user)
+        if form.is_valid():
+            return self.save(request, form)
+        return self.render_form(request, form)
+
+
+class PolicyUpdateView(PolicyEditMixin, View):
+    def get(self, request, pk):
+        policy = access_by_id(Policy, user=request.user, pk=pk)
+        return self.render_form(request, PolicyForm(user=request.user, instance=policy), policy)
+
+    def post(self, request, pk):
+        policy = access_by_id(Policy, user=request.user, pk=pk)
+        form = PolicyForm(request.POST, user=request.user, instance=policy)
+        if form.is_valid():
+            return self.save(request, form)
+        return self.render_form(request, form, policy)
+
+
+# ---------------------------------------------------------------- notices and jobs (owned by one user)
+
+class NoticeListView(LoginRequiredMixin, ScopedViewMixin, ListView):
+    queryset = Notice.objects.all()
+    template_name = "core/notices.html"
+    context_object_name = "notices"
+    paginate_by = 50
+
+    def scope_queryset(self, queryset):
+        if self.request.GET.get("unread"):
+            queryset = queryset.filter(read_at__isnull=True)
+        return queryset.order_by("-created_at")
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def notice_read(request, pk):
+    notice = access_by_id(Notice, user=request.user, pk=pk)
+    Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
+    if request.POST.get("open") and notice.url and url_has_allowed_host_and_scheme(
+            notice.url, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(notice.url)
+    return HttpResponseRedirect(_safe_next(request, reverse("notices")))
+
+
+@login_required
+@require_POST
+def notices_read_all(request):
+    Notice.objects.visible_to(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, MSG_NOTICES_READ)
+    return HttpResponseRedirect(reverse("notices"))
+
+
+class JobListView(LoginRequiredMixin, ScopedViewMixin, ListView):
+    queryset = Job.objects.all()
+    template_name = "core/jobs.html"
+    context_object_name = "jobs"
+    paginate_by = 50
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("unit").order_by("-created_at")
+
+
+class JobDetailView(LoginRequiredMixin, ScopedViewMixin, DetailView):
+    queryset = Job.objects.all()
+    template_name = "core/job_detail.html"
+    context_object_name = "job"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["state_labels"] = json.dumps({s.value: str(s.label) for s in JobState}, ensure_ascii=False)
+        context["result_json"] = (json.dumps(self.object.result, ensure_ascii=False, indent=2)
+                                  if self.object.result is not None else "")
+        return context

@@ -90,3 +90,25 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context):
+    """Entries other apps registered with ``core.panels.register_nav_item``, for this user, resolved."""
+    from django.urls import NoReverseMatch, reverse
+
+    from core.panels import nav_items_for
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items = []
+    for item in nav_items_for(user):
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        prefix = item.active_prefix or url
+        items.append({"label": item.label, "url": url, "active": request.path.startswith(prefix)})
+    return items

@@ -1,0 +1,174 @@
+"""Page forms of the cadre registry. They collect input; the services validate and save (R-SEC-3).
+
+Each form's choices of units and people are limited to the user's subtree (R-ORG-2), and the
+service's ``ValidationError`` (keyed by field) is shown beside the field it names.
+"""
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cadres.choices import EndReason, Education, Specialty
+from cadres.models import Appointment, Person, ReserveCandidate
+from cadres.services.appointments import APPOINTMENT_FIELDS
+from cadres.services.people import PERSON_FIELDS
+from cadres.services.reserves import RESERVE_FIELDS
+from core.choices import Sector
+from core.models import OrgUnit
+
+ERR_AGE_BAND = _("The upper age must not be below the lower age.")
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.code}）"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} · {obj.unit.name}"
+
+
+def visible_units(user):
+    return OrgUnit.objects.visible_to(user).order_by("path").only("id", "name", "code", "path")
+
+
+def visible_people(user):
+    return Person.objects.visible_to(user).select_related("unit").only("id", "name", "unit__name").order_by("name")
+
+
+def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's errors beside the fields they name; others go above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        if field in form.fields:
+            form.add_error(field, errors)
+        elif field == NON_FIELD_ERRORS:
+            form.add_error(None, errors)
+        else:
+            form.add_error(None, [f"{_field_label(form, field)}: {e}" for e in errors])
+
+
+def _field_label(form: forms.BaseForm, name: str) -> str:
+    try:
+        return str(form._meta.model._meta.get_field(name).verbose_name)
+    except (AttributeError, FieldDoesNotExist):
+        return name
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A ModelForm for its fields and widgets only: the service it saves through does all the
+    model validation (the ID number rules, the one-current-secretary constraint), so the
+    form does not run ``full_clean`` itself and cannot report the same problem twice or worse."""
+
+    def _post_clean(self):
+        pass
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class PersonForm(ServiceModelForm):
+    """R-SEL-1: a person's profile; saved through person_create / person_update."""
+
+    field_order = ["unit", "name"]
+
+    unit = UnitChoiceField(label=_("organisation"), queryset=OrgUnit.objects.none())
+
+    class Meta:
+        model = Person
+        fields = list(PERSON_FIELDS)
+        widgets = {
+            "birth_date": DATE, "party_join_date": DATE,
+            "notes": forms.Textarea(attrs={"rows": 3, "wide": True}),
+            "id_number": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "maxlength": 24,
+                                                "class": "mono"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = visible_units(user)
+        self.fields["unit"].help_text = Person._meta.get_field("unit").help_text
+        # The service normalises full-width digits and spaces; let them through to it.
+        self.fields["id_number"].max_length = 24
+        self.fields["id_number"].validators = []
+
+
+class AppointmentForm(ServiceModelForm):
+    """R-SEL-2..5: a post at a unit and how the person was chosen; saved through the appointment services."""
+
+    person = PersonChoiceField(label=_("person"), queryset=Person.objects.none())
+    unit = UnitChoiceField(label=_("unit"), queryset=OrgUnit.objects.none())
+
+    class Meta:
+        model = Appointment
+        fields = [f for f in APPOINTMENT_FIELDS]
+        widgets = {
+            "start_date": DATE, "planned_end_date": DATE, "end_date": DATE,
+            "notes": forms.Textarea(attrs={"rows": 3, "wide": True}),
+        }
+
+    def __init__(self, *args, user, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = visible_people(user)
+        self.fields["unit"].queryset = visible_units(user)
+        if creating:
+            # An appointment is ended with its own confirmed step, not typed in when created.
+            del self.fields["end_date"], self.fields["end_reason"]
+
+
+class AppointmentEndForm(forms.Form):
+    end_date = forms.DateField(label=_("actual end date"), widget=DATE, initial=dt.date.today)
+    end_reason = forms.ChoiceField(label=_("end reason"), choices=[("", "---------"), *EndReason.choices])
+
+
+class ReserveCandidateForm(ServiceModelForm):
+    """R-RES-1: mark a person for a unit or a sector; saved through reserve_candidate_add."""
+
+    person = PersonChoiceField(label=_("person"), queryset=Person.objects.none())
+    unit = UnitChoiceField(label=_("unit"), queryset=OrgUnit.objects.none(),
+                           help_text=ReserveCandidate._meta.get_field("unit").help_text)
+
+    class Meta:
+        model = ReserveCandidate
+        fields = [f for f in RESERVE_FIELDS if f not in ("status", "closed_on")]
+        widgets = {
+            "added_on": DATE,
+            "cultivation_plan": forms.Textarea(attrs={"rows": 3, "wide": True}),
+            "assigned_training": forms.Textarea(attrs={"rows": 2, "wide": True}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = visible_people(user)
+        self.fields["unit"].queryset = visible_units(user)
+
+
+class ReserveWithdrawForm(forms.Form):
+    on = forms.DateField(label=_("withdrawn on"), widget=DATE, initial=dt.date.today)
+
+
+class Under35Form(forms.Form):
+    on_date = forms.DateField(label=_("on date"), widget=DATE, required=False)
+
+
+class TalentPoolForm(forms.Form):
+    """R-RES-4: sector, age band, education and specialty."""
+
+    sector = forms.ChoiceField(label=_("sector"), choices=[("", _("any")), *Sector.choices], required=False)
+    age_min = forms.IntegerField(label=_("age from"), min_value=0, max_value=120, required=False)
+    age_max = forms.IntegerField(label=_("age to"), min_value=0, max_value=120, required=False)
+    education = forms.ChoiceField(label=_("education"), choices=[("", _("any")), *Education.choices], required=False)
+    specialty = forms.ChoiceField(label=_("specialty category"), choices=[("", _("any")), *Specialty.choices],
+                                  required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("age_min") is not None and data.get("age_max") is not None and data["age_min"] > data["age_max"]:
+            self.add_error("age_max", ERR_AGE_BAND)
+        return data

@@ -1,0 +1,257 @@
+"""Pages for Excel import and export (R-SEC-3): upload → preview → confirm, rejected rows as a file, exports.
+
+The uploaded file is kept under MEDIA_ROOT/imports/ (until applied) and named on a Job row owned by the
+uploader (R-JOB-3); preview, rejected-rows download and confirm each read it again, so
+nothing is held in the session and the confirm step applies exactly what was checked —
+or nothing, when the data changed in between.
+"""
+import re
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from cadres.imports.readers import KIND_ROSTER, KIND_UNITS, read_table
+from cadres.imports.rejects import rejected_rows_xlsx
+from cadres.imports.roster import ERR_HAS_ERRORS, roster_import_apply, roster_import_preview
+from cadres.imports.units import units_import
+from cadres.resources import (
+    ROSTER_TITLE,
+    AppointmentResource,
+    PersonResource,
+    RosterResource,
+    dataset_csv,
+    dataset_xlsx,
+)
+from core.choices import JobState, Role
+from core.models import Job
+from core.permissions import RoleRequiredMixin
+from core.scoping import access_by_id
+from core.services.jobs import job_create
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+IMPORT_JOB_KINDS = {KIND_ROSTER: "import_roster", KIND_UNITS: "import_units"}
+PREVIEW_ROWS_SHOWN = 500
+
+ERR_TOO_LARGE = _("The file is larger than {size} MB; split it into smaller files.")
+MSG_APPLIED = _("Imported: {summary}.")
+MSG_ALREADY_APPLIED = _("This file has been imported already.")
+MSG_NOT_APPLIED = _("Nothing was written: {error}")
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[(KIND_ROSTER, _("Roster of secretaries (花名册)")), (KIND_UNITS, _("List of organisations"))],
+        initial=KIND_ROSTER,
+    )
+    file = forms.FileField(label=_("File"), help_text=_("An Excel workbook (.xlsx or .xls) or a CSV file."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(ERR_TOO_LARGE.format(size=MAX_UPLOAD_BYTES // (1024 * 1024)))
+        return upload
+
+
+def _import_job(request, pk) -> Job:
+    """The uploader's own import job; anyone else's is 404 (jobs are never shared along the tree)."""
+    job = access_by_id(Job, user=request.user, pk=pk)
+    if job.kind not in IMPORT_JOB_KINDS.values() or not job.params.get("path"):
+        raise Http404
+    return job
+
+
+def _read_job_file(job: Job):
+    if not default_storage.exists(job.params["path"]):
+        raise Http404  # applied already: the upload is deleted once its rows are written
+    with default_storage.open(job.params["path"], "rb") as handle:
+        data = handle.read()
+    return read_table(data, filename=job.params.get("filename", ""), kind=job.params.get("kind"))
+
+
+def _check(job: Job, user) -> dict:
+    """Read the stored file and check it without writing: the same for preview, rejected rows and confirm."""
+    try:
+        table = _read_job_file(job)
+    except ValidationError as exc:
+        return {"table": None, "file_errors": exc.messages, "errors": [], "plans": [], "units": []}
+    if job.params.get("kind") == KIND_UNITS:
+        units, errors = units_import(user=user, table=table, dry_run=True)
+        return {"table": table, "file_errors": [], "errors": errors, "plans": [], "units": units}
+    preview = roster_import_preview(user=user, rows=table)
+    return {"table": table, "file_errors": [], "errors": preview.errors, "plans": preview.plans, "units": [],
+            "preview": preview, "counts": preview.counts()}
+
+
+class ImportUploadView(RoleRequiredMixin, FormView):
+    """Staff upload a roster or a unit list; the file is stored and checked on the next page."""
+
+    template_name = "cadres/import_upload.html"
+    form_class = ImportForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(exports=export_links(), **kwargs)
+
+    def form_valid(self, form):
+        upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
+        data = upload.read()
+        try:
+            read_table(data, filename=upload.name, kind=kind)
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+            return self.form_invalid(form)
+        safe_name = re.sub(r"[^\w.\-]+", "_", upload.name)[-80:] or "upload"
+        stored = default_storage.save(f"imports/{uuid.uuid4().hex}/{safe_name}", ContentFile(data))
+        # Kept in params, not in Job.file: the jobs page offers Job.file for download, and the
+        # upload (ID numbers included) must not be served from the media URL.
+        job = job_create(kind=IMPORT_JOB_KINDS[kind], user=self.request.user,
+                         params={"kind": kind, "filename": upload.name, "path": stored})
+        return redirect("cadres:import-preview", pk=job.pk)
+
+
+class ImportPreviewView(RoleRequiredMixin, TemplateView):
+    """What the file would create and update, and every error by row and column — nothing written yet."""
+
+    template_name = "cadres/import_preview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = _import_job(self.request, kwargs["pk"])
+        context["job"] = job
+        context["kind"] = job.params.get("kind")
+        context["filename"] = job.params.get("filename", "")
+        if job.state == JobState.SUCCEEDED:
+            context["result"] = job.result or {}
+            return context
+        checked = _check(job, self.request.user)
+        context.update(checked)
+        context["plans_shown"] = checked["plans"][:PREVIEW_ROWS_SHOWN]
+        context["units_shown"] = checked["units"][:PREVIEW_ROWS_SHOWN]
+        context["can_confirm"] = not checked["file_errors"] and not checked["errors"]
+        return context
+
+
+def _summary(result: dict) -> str:
+    labels = {
+        "units_created": _("units created"), "people_created": _("people created"),
+        "people_updated": _("people updated"), "appointments_created": _("appointments created"),
+        "appointments_updated": _("appointments updated"), "unchanged": _("rows unchanged"),
+    }
+    return ", ".join(f"{labels[k]} {result[k]}" for k in labels if k in result)
+
+
+class ImportConfirmView(RoleRequiredMixin, View):
+    """Apply a checked file: all rows in one transaction, or nothing (R-SEC-3); a second confirm does nothing."""
+
+    def post(self, request, pk):
+        job = _import_job(request, pk)
+        claimed = Job.objects.filter(pk=job.pk, state=JobState.PENDING).update(
+            state=JobState.RUNNING, started_at=timezone.now(), error="")
+        if not claimed:
+            messages.info(request, MSG_ALREADY_APPLIED)
+            return redirect("cadres:import-preview", pk=job.pk)
+        try:
+            result = self._apply(job, request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+            Job.objects.filter(pk=job.pk).update(state=JobState.PENDING, error=error)
+            messages.error(request, MSG_NOT_APPLIED.format(error=error))
+            return redirect("cadres:import-preview", pk=job.pk)
+        except Exception as exc:
+            Job.objects.filter(pk=job.pk).update(state=JobState.FAILED, error=str(exc) or exc.__class__.__name__,
+                                                 finished_at=timezone.now())
+            raise
+        Job.objects.filter(pk=job.pk).update(state=JobState.SUCCEEDED, progress=100, result=result,
+                                             finished_at=timezone.now())
+        # R-SEC-1: the upload holds ID numbers and phones; once written, the copy is not kept.
+        default_storage.delete(job.params["path"])
+        messages.success(request, MSG_APPLIED.format(summary=_summary(result)))
+        return redirect("cadres:import-preview", pk=job.pk)
+
+    @staticmethod
+    def _apply(job: Job, user) -> dict:
+        table = _read_job_file(job)
+        if job.params.get("kind") == KIND_UNITS:
+            created, errors = units_import(user=user, table=table)
+            if errors:
+                raise ValidationError(ERR_HAS_ERRORS)
+            return {"units_created": len(created)}
+        preview = roster_import_preview(user=user, rows=table)
+        return roster_import_apply(user=user, preview=preview)
+
+
+def _attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+class ImportErrorsFileView(RoleRequiredMixin, View):
+    """R-SEC-3: the rejected rows with 错误说明 beside each, to fix and upload again."""
+
+    def get(self, request, pk):
+        job = _import_job(request, pk)
+        checked = _check(job, request.user)
+        if checked["table"] is None:
+            raise Http404
+        content = rejected_rows_xlsx(table=checked["table"], errors=checked["errors"])
+        stem = re.sub(r"\.[^.]+$", "", job.params.get("filename", "import"))
+        return _attachment(content, filename=f"{stem}-待修改.xlsx", content_type=XLSX_TYPE)
+
+
+class ExportView(RoleRequiredMixin, View):
+    """An export of the user's subtree as .xlsx or CSV (UTF-8 with BOM); ID numbers masked unless staff (R-SEC-1)."""
+
+    allowed_roles = (Role.STAFF, Role.SUPERVISOR)
+    resource_class = None
+    filename = ""
+    title = None
+
+    def get(self, request):
+        dataset = self.resource_class(user=request.user).export()
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        if request.GET.get("format") == "csv":
+            return _attachment(dataset_csv(dataset), filename=f"{self.filename}-{stamp}.csv", content_type=CSV_TYPE)
+        return _attachment(dataset_xlsx(dataset, title=self.title), filename=f"{self.filename}-{stamp}.xlsx",
+                           content_type=XLSX_TYPE)
+
+
+class PeopleExportView(ExportView):
+    resource_class = PersonResource
+    filename = "人员"
+
+
+class AppointmentsExportView(ExportView):
+    resource_class = AppointmentResource
+    filename = "任职"
+
+
+class RosterExportView(ExportView):
+    resource_class = RosterResource
+    filename = "党支部书记花名册"
+    title = ROSTER_TITLE
+
+
+def export_links() -> list[dict]:
+    """The export buttons of the upload page."""
+    return [
+        {"label": _("Roster of secretaries"), "url": reverse("cadres:export-roster")},
+        {"label": _("People"), "url": reverse("cadres:export-people")},
+        {"label": _("Appointments"), "url": reverse("cadres:export-appointments")},
+    ]
