@@ -1,0 +1,55 @@
+"""Entry point: ``python -m bench <benchmark> [options]``; ``python -m bench --help`` lists them."""
+import argparse
+import os
+import sys
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Scale benchmarks of Zhishu on PostgreSQL (DATABASE_URL must point at PostgreSQL; each "
+                    "benchmark works in a database of its own, zhishu_bench_*, created when missing). "
+                    "Figures are printed, never asserted.",
+    )
+    sub = p.add_subparsers(dest="benchmark", required=True, metavar="benchmark")
+
+    tree = sub.add_parser("tree", help="subtree prefix queries, scoped people list, PolicyResolver over all "
+                                       "branches, reserve and enterprise coverage on a seeded tree of N branches")
+    tree.add_argument("--units", type=int, nargs="+", default=[100_000],
+                      help="branches to seed (one or more sizes, e.g. 10000 100000 1000000; default 100000); "
+                           "a seeded database of the same size and seed is reused")
+    tree.add_argument("--runs", type=int, default=20, help="timed runs per query (default 20)")
+    tree.add_argument("--seed", type=int, default=1)
+    tree.add_argument("--chunk", type=int, default=5000, help="rows per bulk insert when seeding")
+    tree.add_argument("--fresh", action="store_true", help="seed again even if a seeded tree exists")
+    tree.add_argument("--database", help="database name (default zhishu_bench_<units>)")
+    tree.add_argument("--json", help="also write the figures to this file")
+    tree.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+
+    seed = sub.add_parser("seed", help="time seed_demo into an empty database (dropped afterwards)")
+    seed.add_argument("--branches", type=int, default=100_000)
+    seed.add_argument("--seed", type=int, default=1)
+    seed.add_argument("--chunk", type=int, default=5000)
+    seed.add_argument("--history", action="store_true", help="write history rows too (default: off)")
+    seed.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    seed.add_argument("--database", help="database name (default zhishu_bench_seed_<branches>)")
+    return p
+
+
+def main(argv=None) -> None:
+    args = parser().parse_args(argv)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    if args.benchmark == "tree":
+        from . import tree
+
+        tree.main(args)
+    elif args.benchmark == "seed":
+        from . import seed
+
+        seed.main(args)
+
+
+if __name__ == "__main__":
+    main()
