@@ -1,0 +1,43 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from cadres.filtersets import WithinUnitFilter
+from cadres.models import Person
+from core.choices import Sector
+
+from .choices import ContentCategory, CourseKind
+from .models import Attendance, Course
+
+
+class CourseFilterSet(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=CourseKind.choices)
+    organiser = WithinUnitFilter(path_lookup="organiser__path", label=_("organised within unit"))
+    year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year", label=_("year"))
+    category = django_filters.ChoiceFilter(choices=ContentCategory.choices, method="filter_category",
+                                           label=_("content category"))
+    starts_after = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
+    starts_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")
+
+    class Meta:
+        model = Course
+        fields = ["organiser_level"]
+
+    def filter_category(self, qs, name, value):
+        if not value:
+            return qs
+        # JSON containment is PostgreSQL-only; the quoted value inside the list text is portable.
+        return qs.filter(content_categories__icontains=f'"{value}"')
+
+
+class AttendanceFilterSet(django_filters.FilterSet):
+    unit = WithinUnitFilter(path_lookup="person__unit__path")
+    sector = django_filters.ChoiceFilter(field_name="person__unit__sector", choices=Sector.choices,
+                                         label=_("sector"))
+    person = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
+    course = django_filters.ModelChoiceFilter(queryset=Course.objects.all())
+    kind = django_filters.MultipleChoiceFilter(field_name="course__kind", choices=CourseKind.choices)
+    year = django_filters.NumberFilter(field_name="completed_on", lookup_expr="year", label=_("year"))
+
+    class Meta:
+        model = Attendance
+        fields = ["completed"]

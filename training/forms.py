@@ -1,0 +1,79 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cadres.models import Person
+from core.choices import Level, Sector
+from core.models import OrgUnit
+
+from .choices import ComplianceRule, ComplianceStatus, ContentCategory
+from .models import Attendance, Course
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CourseForm(forms.ModelForm):
+    content_categories = forms.MultipleChoiceField(
+        label=_("content categories"), choices=ContentCategory.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Course
+        fields = ["code", "name", "kind", "organiser", "organiser_level", "start_date", "end_date", "hours",
+                  "content_categories", "capacity", "location", "notes"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Staff organise courses only within their own subtree.
+        self.fields["organiser"].queryset = OrgUnit.objects.visible_to(user).exclude(level=Level.BRANCH)
+
+
+class AttendanceForm(forms.ModelForm):
+    class Meta:
+        model = Attendance
+        fields = ["person", "course", "hours", "days", "completed", "completed_on", "certificate_number", "notes"]
+        widgets = {"completed_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.visible_to(user).select_related("unit")
+        self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.unit.name}）"
+        self.fields["course"].queryset = Course.objects.visible_to(user)
+
+    def validate_unique(self):
+        # The service reports a duplicate person and course with its own message.
+        pass
+
+
+class AttendanceImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class ComplianceFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=1949, max_value=2200, required=False)
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=OrgUnit.objects.none(), required=False)
+    sector = forms.ChoiceField(label=_("sector"), choices=[("", "---------"), *Sector.choices], required=False)
+    rule = forms.ChoiceField(label=_("rule"), choices=[("", "---------"), *ComplianceRule.choices], required=False)
+    status = forms.ChoiceField(label=_("status"), choices=[("", "---------"), *ComplianceStatus.choices],
+                               required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.visible_to(user).exclude(level=Level.BRANCH)
+
+    def params(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "year": data.get("year") or timezone.localdate().year,
+            "unit": data.get("unit"),
+            "sector": data.get("sector") or None,
+            "rule": data.get("rule") or None,
+            "status": data.get("status") or None,
+        }

@@ -1,0 +1,277 @@
+"""Pages of the training app: courses, attendances, the compliance report, the Excel import."""
+import io
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from core.choices import JobState, Role
+from core.models import Job
+from core.permissions import RoleRequiredMixin
+from core.scoping import ScopedViewMixin
+from core.services.jobs import job_create, job_run
+
+from .choices import ComplianceRule
+from .filtersets import CourseFilterSet
+from .forms import AttendanceForm, AttendanceImportForm, ComplianceFilterForm, CourseForm
+from .models import Attendance, Course
+from .selectors import (
+    chart_bars,
+    secretary_training_panel,
+    training_compliance_report,
+    training_due_soon,
+)
+from .services.attendances import attendance_record
+from .services.compliance import days_display
+from .services.courses import course_create
+from .services.imports import (
+    attendance_import_commit,
+    attendance_import_preview,
+    attendance_import_rejected,
+    attendance_import_template,
+)
+
+IMPORT_JOB_KIND = "training.attendance_import"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERR_IMPORT_ALREADY_DONE = gettext_lazy("This file has been imported already.")
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    for name, msgs in exc.message_dict.items():
+        for msg in msgs:
+            form.add_error(name if name in form.fields else None, msg)
+
+
+class CourseListView(LoginRequiredMixin, ScopedViewMixin, ListView):
+    queryset = Course.objects.select_related("organiser")
+    template_name = "training/course_list.html"
+    paginate_by = 50
+
+    def scope_queryset(self, queryset):
+        self.filterset = CourseFilterSet(self.request.GET or None, queryset=queryset)
+        return self.filterset.qs if self.filterset.is_bound else queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filterset=self.filterset, **kwargs)
+
+
+class CourseDetailView(LoginRequiredMixin, ScopedViewMixin, DetailView):
+    queryset = Course.objects.select_related("organiser")
+    template_name = "training/course_detail.html"
+
+    def get_context_data(self, **kwargs):
+        attendances = (
+            Attendance.objects.visible_to(self.request.user)
+            .filter(course=self.object).select_related("person", "person__unit").order_by("person__name")
+        )
+        can_edit = Course.objects.writable_by(self.request.user).filter(pk=self.object.pk).exists()
+        return super().get_context_data(attendances=attendances, can_edit=can_edit, **kwargs)
+
+
+class CourseCreateView(RoleRequiredMixin, FormView):
+    form_class = CourseForm
+    template_name = "training/course_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            course = course_create(data=form.cleaned_data, user=self.request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Course %(name)s saved.") % {"name": course.name})
+        return redirect("training:course-detail", pk=course.pk)
+
+
+class AttendanceCreateView(RoleRequiredMixin, FormView):
+    form_class = AttendanceForm
+    template_name = "training/attendance_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        course = self.request.GET.get("course")
+        return {"course": course, "completed": True} if course else {"completed": True}
+
+    def form_valid(self, form):
+        try:
+            attendance = attendance_record(data=form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Attendance of %(person)s recorded.") % {"person": attendance.person.name})
+        if "another" in self.request.POST:
+            return redirect(reverse("training:attendance-create") + f"?course={attendance.course_id}")
+        return redirect("training:course-detail", pk=attendance.course_id)
+
+
+class ComplianceView(LoginRequiredMixin, TemplateView):
+    """R-TRN-5: the compliance report page; rows come from the scoped selector."""
+
+    template_name = "training/compliance.html"
+
+    def get_context_data(self, **kwargs):
+        form = ComplianceFilterForm(self.request.GET or None, user=self.request.user)
+        params = form.params()
+        report = training_compliance_report(user=self.request.user, **params)
+        query = self.request.GET.urlencode()
+        return super().get_context_data(
+            form=form, report=report, bars=chart_bars(report["counts"]), rules=ComplianceRule,
+            export_url=reverse("training:compliance-export") + (f"?{query}" if query else ""), **kwargs,
+        )
+
+
+def _status_text(st) -> str:
+    return "" if st is None else st.status_display
+
+
+def _date_text(d) -> str:
+    return d.isoformat() if d else ""
+
+
+class ComplianceExportView(LoginRequiredMixin, View):
+    """R-TRN-5: the report as Excel with Chinese headers, through the same scoped selector."""
+
+    HEADERS = ["单位", "领域", "姓名", "任职日期", "任期届满", "初任培训", "初任培训截止", "初任培训完成",
+               "年度培训天数", "年度应训天数", "年度培训", "党校轮训次数", "党校轮训"]
+
+    def get(self, request):
+        form = ComplianceFilterForm(request.GET or None, user=request.user)
+        params = form.params()
+        report = training_compliance_report(user=request.user, **params)
+        wb = Workbook()
+        ws = wb.active
+        ws.title = f"{report['year']}年培训达标"
+        ws.append(self.HEADERS)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in report["rows"]:
+            initial, annual, rotation = row.initial, row.annual, row.rotation
+            ws.append([
+                row.unit.name, row.unit.get_sector_display(), row.person.name,
+                _date_text(row.appointment.start_date), _date_text(row.appointment.planned_end_date),
+                _status_text(initial), _date_text(initial.deadline) if initial else "",
+                _date_text(initial.explanation["trained_on"]) if initial else "",
+                float(days_display(row.days)), float(annual.explanation["days_required"]), _status_text(annual),
+                rotation.explanation["rotations_counted"], _status_text(rotation),
+            ])
+        for letter, width in zip("ABCDEFGHIJKLM", (22, 10, 10, 12, 12, 10, 14, 14, 12, 12, 10, 12, 10)):
+            ws.column_dimensions[letter].width = width
+        out = io.BytesIO()
+        wb.save(out)
+        return _xlsx_response(out.getvalue(), f"training-compliance-{report['year']}.xlsx")
+
+
+class DueSoonView(RoleRequiredMixin, TemplateView):
+    """Staff and supervisors: R-TRN-1 deadlines in the next 30 days and overdue ones."""
+
+    allowed_roles = (Role.STAFF, Role.SUPERVISOR)
+    template_name = "training/due_soon.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(panel=training_due_soon(user=self.request.user), **kwargs)
+
+
+class MyTrainingView(LoginRequiredMixin, TemplateView):
+    """A secretary's own training record and next deadline."""
+
+    template_name = "training/my_training.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(panel=secretary_training_panel(self.request.user), **kwargs)
+
+
+class ImportTemplateView(LoginRequiredMixin, View):
+    def get(self, request):
+        return _xlsx_response(attendance_import_template(), "attendance-import-template.xlsx")
+
+
+def _import_job(request, pk) -> Job:
+    """Import jobs belong to the user who uploaded them (OwnedQuerySet); anyone else gets 404."""
+    return get_object_or_404(Job.objects.visible_to(request.user), pk=pk, kind=IMPORT_JOB_KIND)
+
+
+class ImportUploadView(RoleRequiredMixin, FormView):
+    """R-TRN-5: upload an attendance workbook; nothing is written before the preview is confirmed."""
+
+    form_class = AttendanceImportForm
+    template_name = "training/import_upload.html"
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            preview = attendance_import_preview(user=self.request.user, file=upload)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        job = job_create(kind=IMPORT_JOB_KIND, user=self.request.user, params={"filename": upload.name})
+        upload.seek(0)
+        job.file.save(upload.name, ContentFile(upload.read()), save=False)
+        job.result = preview.summary()
+        job.save(update_fields=["file", "result"])
+        return redirect("training:import-preview", pk=job.pk)
+
+
+class ImportPreviewView(RoleRequiredMixin, TemplateView):
+    """The rows to create and the errors by row and column; confirming writes all or nothing."""
+
+    template_name = "training/import_preview.html"
+
+    def get_context_data(self, **kwargs):
+        job = _import_job(self.request, kwargs["pk"])
+        return super().get_context_data(job=job, preview=job.result or {}, **kwargs)
+
+    def post(self, request, pk):
+        job = _import_job(request, pk)
+        if job.state == JobState.SUCCEEDED:
+            messages.error(request, ERR_IMPORT_ALREADY_DONE)
+            return redirect("training:import-preview", pk=job.pk)
+
+        def work(report):
+            with job.file.open("rb") as fh:
+                created = attendance_import_commit(user=request.user, file=io.BytesIO(fh.read()))
+            return {**(job.result or {}), "created": created}
+
+        try:
+            job = job_run(job_id=job.pk, work=work)
+        except ValidationError as exc:
+            for msgs in exc.message_dict.values():
+                for msg in msgs:
+                    messages.error(request, msg)
+            return redirect("training:import-preview", pk=pk)
+        messages.success(request, _("%(n)d attendances imported.") % {"n": job.result["created"]})
+        return redirect(reverse("training:compliance"))
+
+
+class ImportRejectedView(RoleRequiredMixin, View):
+    """R-SEC-3: the uploaded rows back with the error beside each, to fix and upload again."""
+
+    def get(self, request, pk):
+        job = _import_job(request, pk)
+        if not job.file:
+            raise Http404
+        with job.file.open("rb") as fh:
+            data = io.BytesIO(fh.read())
+        try:
+            preview = attendance_import_preview(user=request.user, file=data)
+        except ValidationError:
+            raise Http404 from None
+        return _xlsx_response(attendance_import_rejected(preview=preview, file=data), "attendance-import-errors.xlsx")
