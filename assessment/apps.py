@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentConfig(AppConfig):
     name = "assessment"
     verbose_name = _("Annual assessment")
+
+    def ready(self):
+        from core.panels import register_nav_item
+
+        register_nav_item(label=_("Assessment"), url_name="assessment:cycles", roles=("staff", "supervisor"),
+                          order=50, active_prefix="/assessment/")
+        register_nav_item(label=_("Duty report"), url_name="assessment:duty_reports", roles=("secretary",),
+                          order=50, active_prefix="/assessment/duty-reports/")
+        register_nav_item(label=_("My assessment"), url_name="assessment:classifications", roles=("secretary",),
+                          order=55, active_prefix="/assessment/classifications/")

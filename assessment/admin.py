@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from assessment import models
+
+
+@admin.register(models.AssessmentCycle)
+class AssessmentCycleAdmin(admin.ModelAdmin):
+    list_display = ["year", "unit", "classification_date", "published_at"]
+    list_filter = ["year"]
+    raw_id_fields = ["unit", "published_by", "last_review_job"]
+
+
+@admin.register(models.DutyReport)
+class DutyReportAdmin(admin.ModelAdmin):
+    list_display = ["year", "unit", "person", "state"]
+    list_filter = ["year", "state"]
+    raw_id_fields = ["unit", "person"]
+
+
+@admin.register(models.Classification)
+class ClassificationAdmin(admin.ModelAdmin):
+    list_display = ["year", "unit", "composite_score", "tier", "stars", "movement"]
+    list_filter = ["year", "tier"]
+    raw_id_fields = ["unit", "cycle"]
+    # Tiers change through the services (reason, history, publication lock), not here.
+    readonly_fields = [f.name for f in models.Classification._meta.concrete_fields]
+
+
+@admin.register(models.Sanction)
+class SanctionAdmin(admin.ModelAdmin):
+    list_display = ["person", "unit", "year", "applies_to_year", "reason"]
+    list_filter = ["year", "reason"]
+    raw_id_fields = ["person", "unit"]
+
+
+@admin.register(models.Honour)
+class HonourAdmin(admin.ModelAdmin):
+    list_display = ["kind", "year", "unit", "person", "stage", "withdrawn_at"]
+    list_filter = ["kind", "year", "stage"]
+    raw_id_fields = ["unit", "person"]
+
+
+@admin.register(models.IndicatorTemplate)
+class IndicatorTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "year"]
+    raw_id_fields = ["unit"]
+# EvaluationSample and EvaluationRating are deliberately not in the admin: ballots stay out of sight (R-ASM-3).

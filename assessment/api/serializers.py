@@ -1,0 +1,186 @@
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from assessment.models import (
+    AssessmentCycle,
+    BranchListing,
+    BranchScore,
+    Classification,
+    ClassificationChange,
+    DutyReport,
+    DutyReportEvent,
+    EvaluationSample,
+    Honour,
+    Indicator,
+    IndicatorTemplate,
+    Sanction,
+)
+from cadres.models import Person
+from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.models import OrgUnit
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    is_published = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = AssessmentCycle
+        fields = ["id", "unit", "unit_name", "year", "reports_due", "evaluations_due", "classification_date",
+                  "publication_date", "is_published", "published_at", "last_review_job"]
+        read_only_fields = ["published_at", "last_review_job"]
+        validators = []  # the service checks uniqueness and date order with clearer messages
+
+
+class DutyReportEventSerializer(serializers.ModelSerializer):
+    by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DutyReportEvent
+        fields = ["from_state", "to_state", "reason", "snapshot", "by", "by_name", "at"]
+
+    def get_by_name(self, obj):
+        return (obj.by.get_full_name() or obj.by.username) if obj.by else ""
+
+
+class DutyReportSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = DutyReport
+        fields = ["id", "unit", "unit_name", "person", "person_name", "year", "commitments", "work_done",
+                  "problems", "plans", "state", "state_display", "return_reason", "submitted_at", "decided_at",
+                  "updated_at"]
+        read_only_fields = ["unit", "person", "state", "return_reason", "submitted_at", "decided_at", "updated_at"]
+        validators = []
+
+
+class DutyReportDetailSerializer(DutyReportSerializer):
+    events = DutyReportEventSerializer(many=True, read_only=True)
+
+    class Meta(DutyReportSerializer.Meta):
+        fields = [*DutyReportSerializer.Meta.fields, "events"]
+
+
+class EvaluationSampleSerializer(serializers.ModelSerializer):
+    """R-ASM-3: the draw and the aggregate. Ballots are never listed; a secretary sees neither the
+    draw nor an aggregate below the policy's minimum of answers."""
+
+    unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    aggregate = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvaluationSample
+        fields = ["id", "unit", "unit_name", "year", "seed", "member_count", "sample_size", "drawn", "policy",
+                  "created_at", "aggregate"]
+        read_only_fields = ["member_count", "sample_size", "drawn", "policy", "created_at"]
+        extra_kwargs = {"seed": {"required": False}}
+        validators = []
+
+    def get_aggregate(self, obj):
+        agg = self.context.get("aggregates", {}).get(obj.pk)
+        # Decimals as strings, like every other score of the API.
+        return {k: str(v) if isinstance(v, Decimal) else v for k, v in agg.items()} if agg else None
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and request.user.is_secretary_role:
+            for hidden in ("seed", "drawn"):
+                data.pop(hidden, None)
+        return data
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = ["id", "name", "weight", "max_score", "position"]
+        read_only_fields = ["position"]
+
+
+class IndicatorTemplateSerializer(serializers.ModelSerializer):
+    unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    indicators = IndicatorSerializer(many=True)
+
+    class Meta:
+        model = IndicatorTemplate
+        fields = ["id", "unit", "year", "name", "indicators"]
+        validators = []
+
+
+class BranchScoreSerializer(serializers.ModelSerializer):
+    unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    points = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=2))
+
+    class Meta:
+        model = BranchScore
+        fields = ["id", "unit", "unit_name", "year", "template", "points", "superior_score", "scored_by",
+                  "scored_at"]
+        read_only_fields = ["template", "superior_score", "scored_by", "scored_at"]
+        validators = []
+
+
+class ClassificationSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    tier_display = serializers.CharField(source="get_tier_display", read_only=True)
+    is_published = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Classification
+        fields = ["id", "unit", "unit_name", "year", "cycle", "superior_score", "member_score", "composite_score",
+                  "computed_tier", "override_tier", "override_reason", "tier", "tier_display", "stars",
+                  "previous_tier", "movement", "explanation", "computed_at", "is_published"]
+        read_only_fields = fields
+
+    def get_is_published(self, obj):
+        return bool(obj.cycle_id and obj.cycle.published_at)
+
+
+class ClassificationChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClassificationChange
+        fields = ["field", "old_value", "new_value", "reason", "by", "at"]
+
+
+class BranchListingSerializer(serializers.ModelSerializer):
+    unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = BranchListing
+        fields = ["id", "unit", "unit_name", "year", "kind", "reason", "created_by", "created_at"]
+        read_only_fields = ["created_by", "created_at"]
+        validators = []
+
+
+class SanctionSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    reason_display = serializers.CharField(source="get_reason_display", read_only=True)
+
+    class Meta:
+        model = Sanction
+        fields = ["id", "person", "person_name", "unit", "unit_name", "year", "applies_to_year", "reason",
+                  "reason_display", "explanation"]
+        read_only_fields = fields
+
+
+class HonourSerializer(serializers.ModelSerializer):
+    unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    person = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    person_name = serializers.CharField(source="person.name", read_only=True, default="")
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+
+    class Meta:
+        model = Honour
+        fields = ["id", "kind", "kind_display", "year", "unit", "unit_name", "person", "person_name", "level",
+                  "stage", "stage_display", "recuperation_days", "withdrawn_at", "withdrawn_reason", "created_at"]
+        read_only_fields = ["stage", "recuperation_days", "withdrawn_at", "withdrawn_reason", "created_at"]

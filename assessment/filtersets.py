@@ -1,0 +1,40 @@
+import django_filters
+
+from assessment.choices import DutyReportState, HonourKind, HonourStage, Tier
+from assessment.models import Classification, DutyReport, Honour
+from core.models import OrgUnit
+
+
+class WithinFilterMixin(django_filters.FilterSet):
+    """``within`` widens to a unit's whole subtree (NetBox-style tree filter)."""
+
+    within = django_filters.NumberFilter(method="filter_within", label="within (unit id, whole subtree)")
+
+    def filter_within(self, queryset, name, value):
+        unit = OrgUnit.objects.filter(pk=value).only("path").first()
+        return queryset.filter(unit__path__startswith=unit.path) if unit else queryset.none()
+
+
+class DutyReportFilterSet(WithinFilterMixin):
+    state = django_filters.MultipleChoiceFilter(choices=DutyReportState.choices)
+
+    class Meta:
+        model = DutyReport
+        fields = ["year", "unit", "person", "state"]
+
+
+class ClassificationFilterSet(WithinFilterMixin):
+    tier = django_filters.MultipleChoiceFilter(choices=Tier.choices)
+
+    class Meta:
+        model = Classification
+        fields = ["year", "unit", "tier", "movement", "cycle"]
+
+
+class HonourFilterSet(WithinFilterMixin):
+    kind = django_filters.MultipleChoiceFilter(choices=HonourKind.choices)
+    stage = django_filters.MultipleChoiceFilter(choices=HonourStage.choices)
+
+    class Meta:
+        model = Honour
+        fields = ["year", "unit", "person", "kind", "stage", "level"]
