@@ -4,4 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("core.api.urls")),
     path("", include("cadres.api.urls")),
+    path("", include("training.api.urls")),
+    path("", include("assessment.api.urls")),
 ]

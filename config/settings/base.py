@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -161,4 +162,15 @@ ZHISHU_SITE_NAME = _("Zhishu")
 
 # Periodic tasks (django-celery-beat syncs these into its database tables when beat starts).
 # Each app adds its entries here; the task itself only loads ids and calls a service.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # R-TRN-1 / R-JOB-2: initial-training deadlines within 30 days and overdue ones.
+    "training-initial-deadline-sweep": {
+        "task": "training.tasks.sweep_initial_training_deadlines",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # R-JOB-1: the annual review of every unpublished cycle whose classification date is today.
+    "assessment-annual-reviews-due": {
+        "task": "assessment.tasks.start_due_annual_reviews",
+        "schedule": crontab(hour=2, minute=0),
+    },
+}

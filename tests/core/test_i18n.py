@@ -1,0 +1,32 @@
+"""Simplified Chinese first, English second: the catalog is complete and compiled (SPEC "Users")."""
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.utils import translation
+
+CATALOG = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
+
+
+def test_every_message_has_a_chinese_translation():
+    po = polib.pofile(str(CATALOG / "django.po"))
+    assert [e.msgid for e in po.untranslated_entries()] == []
+    assert [e.msgid for e in po.fuzzy_entries()] == []
+
+
+def test_the_compiled_catalog_matches_the_source():
+    po = polib.pofile(str(CATALOG / "django.po"))
+    mo = polib.mofile(str(CATALOG / "django.mo"))
+    assert {e.msgid: e.msgstr for e in mo if e.msgid and not e.msgid_plural} == {
+        e.msgid: e.msgstr for e in po.translated_entries() if not e.msgid_plural
+    }
+
+
+def test_chinese_is_the_default_and_english_is_available():
+    from cadres.services.id_numbers import ERR_ID_CHECKSUM
+
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    with translation.override("zh-hans"):
+        assert str(ERR_ID_CHECKSUM) == "公民身份号码的校验码错误。"
+    with translation.override("en"):
+        assert str(ERR_ID_CHECKSUM) == "The check digit of the resident ID number is wrong."
