@@ -30,7 +30,8 @@ class CourseFilterSet(django_filters.FilterSet):
 
 
 class AttendanceFilterSet(django_filters.FilterSet):
-    unit = WithinUnitFilter(path_lookup="person__unit__path")
+    # field_name is what the schema resolves the parameter's type from; filter() goes by path_lookup.
+    unit = WithinUnitFilter(field_name="person__unit", path_lookup="person__unit__path")
     sector = django_filters.ChoiceFilter(field_name="person__unit__sector", choices=Sector.choices,
                                          label=_("sector"))
     person = django_filters.ModelChoiceFilter(queryset=Person.objects.all())

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from assessment.choices import Tier
 from assessment.models import (
     AssessmentCycle,
     BranchListing,
@@ -41,7 +42,7 @@ class DutyReportEventSerializer(serializers.ModelSerializer):
         model = DutyReportEvent
         fields = ["from_state", "to_state", "reason", "snapshot", "by", "by_name", "at"]
 
-    def get_by_name(self, obj):
+    def get_by_name(self, obj) -> str:
         return (obj.by.get_full_name() or obj.by.username) if obj.by else ""
 
 
@@ -82,7 +83,7 @@ class EvaluationSampleSerializer(serializers.ModelSerializer):
         extra_kwargs = {"seed": {"required": False}}
         validators = []
 
-    def get_aggregate(self, obj):
+    def get_aggregate(self, obj) -> dict | None:
         agg = self.context.get("aggregates", {}).get(obj.pk)
         # Decimals as strings, like every other score of the API.
         return {k: str(v) if isinstance(v, Decimal) else v for k, v in agg.items()} if agg else None
@@ -138,7 +139,7 @@ class ClassificationSerializer(serializers.ModelSerializer):
                   "previous_tier", "movement", "explanation", "computed_at", "is_published"]
         read_only_fields = fields
 
-    def get_is_published(self, obj):
+    def get_is_published(self, obj) -> bool:
         return bool(obj.cycle_id and obj.cycle.published_at)
 
 
@@ -184,3 +185,51 @@ class HonourSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "kind_display", "year", "unit", "unit_name", "person", "person_name", "level",
                   "stage", "stage_display", "recuperation_days", "withdrawn_at", "withdrawn_reason", "created_at"]
         read_only_fields = ["stage", "recuperation_days", "withdrawn_at", "withdrawn_reason", "created_at"]
+
+
+# Request and response bodies of the actions and reports. The views keep reading ``request.data``
+# themselves (their own messages); these serializers describe the payloads in the OpenAPI schema.
+
+
+class DutyReportReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the report goes back to the secretary (required).")
+
+
+class EvaluationRatingsSerializer(serializers.Serializer):
+    ratings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Anonymous ballots: good, fairly_good, average, poor or 好/较好/一般/差/较差.",
+    )
+
+
+class EvaluationVerifySerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    seed = serializers.IntegerField()
+    reproduced = serializers.BooleanField(help_text="Whether the recorded seed redraws the recorded members.")
+
+
+class EvaluationSatisfactionSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    unit = serializers.IntegerField()
+    year = serializers.IntegerField()
+    branches = serializers.IntegerField(help_text="Branches with enough answers to count.")
+    answers = serializers.IntegerField()
+    satisfaction = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True,
+                                            help_text="Share (%) of 好 and 较好 ballots; null without answers.")
+
+
+class ClassificationOverrideSerializer(serializers.Serializer):
+    tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True, required=False,
+                                   help_text='The tier set by staff; "" goes back to the rules\' tier.')
+    reason = serializers.CharField(help_text="Why the tier changes (required).")
+
+
+class ClassificationStarsSerializer(serializers.Serializer):
+    stars = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False,
+                                     help_text="1 to 5; null or omitted clears the stars.")
+    reason = serializers.CharField(help_text="Why the stars change (required).")
+
+
+class HonourAdvanceSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(),
+                                help_text="Red-flag candidates to move to the next stage.")

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -10,11 +11,18 @@ from assessment.api.serializers import (
     BranchListingSerializer,
     BranchScoreSerializer,
     ClassificationChangeSerializer,
+    ClassificationOverrideSerializer,
     ClassificationSerializer,
+    ClassificationStarsSerializer,
     CycleSerializer,
     DutyReportDetailSerializer,
+    DutyReportReturnSerializer,
     DutyReportSerializer,
+    EvaluationRatingsSerializer,
     EvaluationSampleSerializer,
+    EvaluationSatisfactionSerializer,
+    EvaluationVerifySerializer,
+    HonourAdvanceSerializer,
     HonourSerializer,
     IndicatorTemplateSerializer,
     SanctionSerializer,
@@ -148,7 +156,7 @@ class DutyReportViewSet(ScopedModelViewSet):
     def accept(self, request, pk=None):
         return self._answer(duty_report_accept(report=self.get_object(), by=request.user))
 
-    @extend_schema(request=serializers.DictField(), responses=DutyReportDetailSerializer)
+    @extend_schema(request=DutyReportReturnSerializer, responses=DutyReportDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         return self._answer(duty_report_return(report=self.get_object(), reason=request.data.get("reason", ""),
@@ -184,7 +192,7 @@ class EvaluationViewSet(ScopedModelViewSet):
                                                      seed=data.get("seed"))
         serializer.context["aggregates"] = evaluation_aggregates(samples=[serializer.instance])
 
-    @extend_schema(request=serializers.DictField(), responses=EvaluationSampleSerializer)
+    @extend_schema(request=EvaluationRatingsSerializer, responses=EvaluationSampleSerializer)
     @action(detail=True, methods=["post"])
     def ratings(self, request, pk=None):
         """Enter anonymous ballots: ``{"ratings": ["好", "较好", …]}``."""
@@ -206,7 +214,7 @@ class EvaluationViewSet(ScopedModelViewSet):
         evaluation_ratings_import(sample=self.get_object(), file=upload, by=request.user)
         return self.retrieve(request, pk=pk)
 
-    @extend_schema(responses={200: serializers.DictField()})
+    @extend_schema(responses=EvaluationVerifySerializer)
     @action(detail=True, methods=["get"])
     def verify(self, request, pk=None):
         """Redraw from the recorded seed: does it give the recorded members?"""
@@ -217,7 +225,7 @@ class EvaluationViewSet(ScopedModelViewSet):
             sample=sample)})
 
     @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("unit", int)],
-                   responses={200: serializers.DictField()})
+                   responses=EvaluationSatisfactionSerializer)
     @action(detail=False, methods=["get"])
     def satisfaction(self, request):
         """The satisfaction share of a jurisdiction over the branches with enough answers."""
@@ -281,7 +289,7 @@ class ClassificationViewSet(ScopedReadOnlyViewSet):
 
             raise PermissionDenied
 
-    @extend_schema(request=serializers.DictField(), responses=ClassificationSerializer)
+    @extend_schema(request=ClassificationOverrideSerializer, responses=ClassificationSerializer)
     @action(detail=True, methods=["post"])
     def override(self, request, pk=None):
         """Set another tier (or "" to go back to the rules' tier) with a written reason."""
@@ -291,7 +299,7 @@ class ClassificationViewSet(ScopedReadOnlyViewSet):
                                                     reason=request.data.get("reason", ""), by=request.user)
         return Response(ClassificationSerializer(row).data)
 
-    @extend_schema(request=serializers.DictField(), responses=ClassificationSerializer)
+    @extend_schema(request=ClassificationStarsSerializer, responses=ClassificationSerializer)
     @action(detail=True, methods=["post"])
     def stars(self, request, pk=None):
         self._staff_only()
@@ -346,7 +354,7 @@ class HonourViewSet(ScopedModelViewSet):
         serializer.instance = honour_nominate(kind=d["kind"], year=d["year"], unit=d["unit"], person=d.get("person"),
                                               level=d.get("level") or "district", by=self.request.user)
 
-    @extend_schema(request=serializers.DictField(), responses=HonourSerializer(many=True))
+    @extend_schema(request=HonourAdvanceSerializer, responses=HonourSerializer(many=True))
     @action(detail=False, methods=["post"])
     def advance(self, request):
         """R-HON-2: ``{"ids": [...]}`` moves red-flag candidates to the next stage."""
@@ -361,7 +369,7 @@ class UpgradeTargetReport(APIView):
     """R-CLS-4: target, actual and the branches behind the gap, per last year's tier."""
 
     @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("unit", int)],
-                   responses={200: serializers.DictField()})
+                   responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         data = upgrade_targets(user=request.user, year=query_year(request), unit=query_unit(request))
         if request.user.is_secretary_role:
@@ -373,7 +381,7 @@ class CalibrationReport(APIView):
     """R-CLS-6: the tier distribution per township and per sector."""
 
     @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("unit", int)],
-                   responses={200: serializers.DictField()})
+                   responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         data = calibration(user=request.user, year=query_year(request), unit=query_unit(request))
         cycle = data.pop("cycle")

@@ -41,7 +41,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -130,6 +130,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets used by several fields get one component each (otherwise named after the first field).
+    # Rating has Tier's values and labels, so the TierEnum entry names it too.
+    "ENUM_NAME_OVERRIDES": {
+        "TierEnum": "assessment.choices.Tier",
+        "DutyReportStateEnum": "assessment.choices.DutyReportState",
+        "HonourLevelEnum": "assessment.choices.HonourLevel",
+        "LevelEnum": "core.choices.Level",
+        "JobStateEnum": "core.choices.JobState",
+    },
 }
 
 # Celery: Redis as broker; eager only for the first-run command (no worker needed).

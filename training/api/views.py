@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -106,7 +106,7 @@ class TrainingComplianceReport(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("year", int), OpenApiParameter("unit", int), OpenApiParameter("sector", str),
                     OpenApiParameter("rule", str), OpenApiParameter("status", str)],
-        responses={200: serializers.DictField()},
+        responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         params = report_params(request)
