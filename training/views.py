@@ -2,6 +2,7 @@
 import io
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -133,8 +134,10 @@ class ComplianceView(LoginRequiredMixin, TemplateView):
         params = form.params()
         report = training_compliance_report(user=self.request.user, **params)
         query = self.request.GET.urlencode()
+        # The counts cover the whole jurisdiction; the table shows one page of the rows.
+        page_obj = Paginator(report["rows"], 50).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            form=form, report=report, bars=chart_bars(report["counts"]), rules=ComplianceRule,
+            form=form, report=report, page_obj=page_obj, bars=chart_bars(report["counts"]), rules=ComplianceRule,
             export_url=reverse("training:compliance-export") + (f"?{query}" if query else ""), **kwargs,
         )
 

@@ -30,3 +30,11 @@ def test_chinese_is_the_default_and_english_is_available():
         assert str(ERR_ID_CHECKSUM) == "公民身份号码的校验码错误。"
     with translation.override("en"):
         assert str(ERR_ID_CHECKSUM) == "The check digit of the resident ID number is wrong."
+
+
+def test_pages_are_chinese_whatever_the_browser_asks_until_the_user_switches(world, client):
+    client.force_login(world.staff_a)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "工作台" in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Dashboard" in client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
