@@ -10,7 +10,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponseRedirect
+from pathlib import Path
+
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,13 +22,15 @@ from django.views.decorators.http import require_POST
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from core.choices import JobState
+from core.choices import JobState, Role
 from core.models import Job, Notice, OrgUnit, Policy
 from core.panels import panels_for
 from core.permissions import RoleRequiredMixin
 from core.scoping import ScopedViewMixin, access_by_id
 from core.selectors import enterprise_coverage, org3_problem_label, unit_counts
+from core.services.jobs import job_create, job_enqueue
 from core.services.policies import policy_effective
+from core.tasks import export_enterprise_coverage
 
 ERR_PAGE_YEAR = _("Enter a year such as 2026.")
 MSG_POLICY_SAVED = _("The policy of {unit} for {year} was saved.")
@@ -248,3 +252,24 @@ class JobDetailView(LoginRequiredMixin, ScopedViewMixin, DetailView):
         context["result_json"] = (json.dumps(self.object.result, ensure_ascii=False, indent=2)
                                   if self.object.result is not None else "")
         return context
+
+
+class JobDownloadView(LoginRequiredMixin, View):
+    """A job's file, only for whoever started the job (R-DOS-2); media is never served publicly."""
+
+    def get(self, request, pk):
+        job = access_by_id(Job, user=request.user, pk=pk)
+        if not job.file:
+            raise Http404
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=Path(job.file.name).name)
+
+
+class EnterpriseCoverageExportView(RoleRequiredMixin, View):
+    """R-ORG-3 export as a background job (R-JOB-3); the job page shows its progress."""
+
+    allowed_roles = (Role.STAFF, Role.SUPERVISOR)
+
+    def post(self, request):
+        job = job_create(kind="enterprise_coverage_export", user=request.user, params={"year": page_year(request)})
+        job_enqueue(job=job, task=export_enterprise_coverage)
+        return redirect("job_detail", pk=job.pk)

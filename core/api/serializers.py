@@ -1,3 +1,4 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from core.api.fields import ScopedPrimaryKeyRelatedField
@@ -39,11 +40,17 @@ class PolicySerializer(serializers.ModelSerializer):
 
 
 class JobSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
     class Meta:
         model = Job
-        fields = ["id", "kind", "state", "progress", "message", "params", "result", "error", "file",
+        fields = ["id", "kind", "state", "progress", "message", "params", "result", "error", "download_url",
                   "created_at", "started_at", "finished_at"]
         read_only_fields = fields
+
+    def get_download_url(self, obj) -> str | None:
+        # Through the owner-checked view: media files are never served publicly (R-DOS-2).
+        return reverse("job_download", args=[obj.pk]) if obj.file else None
 
 
 class NoticeSerializer(serializers.ModelSerializer):

@@ -45,7 +45,7 @@
           if (error && data.error) { error.textContent = data.error; error.hidden = false; }
           job.setAttribute("data-state", data.state);
           if (data.state === "succeeded" || data.state === "failed") {
-            if (data.file || data.result) { window.setTimeout(function () { window.location.reload(); }, 600); }
+            if (data.download_url || data.result) { window.setTimeout(function () { window.location.reload(); }, 600); }
             return;
           }
           window.setTimeout(poll, 2000);
