@@ -115,3 +115,14 @@ def test_the_schema_and_docs_are_served(world, client):
     client.force_login(world.staff_a)
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_other_systems_use_a_token_and_see_the_same_subtree(world, client):
+    response = client.post("/api/v1/auth/token/", {"username": "outsider", "password": "pw-123456-zhishu"})
+    token = response.json()["token"]
+    from rest_framework.test import APIClient
+
+    system = APIClient()
+    system.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    names = {u["name"] for u in system.get("/api/v1/org-units/").json()["results"]}
+    assert names == {"乙县委", "乙镇党委", "石桥村党支部"}
