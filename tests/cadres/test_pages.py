@@ -17,15 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def reserve(world):
     young = PersonFactory(name="周小燕", unit=world.village_a1, birth_date=dt.date(1996, 4, 2))
     return ReserveCandidateFactory(person=young, unit=world.village_a1)

@@ -18,15 +18,6 @@ from tests.factories import AppointmentFactory, make_unit, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
 # ---------------------------------------------------------------- login and layout
 
 def test_it_requires_login_for_every_page(client, world):
