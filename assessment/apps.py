@@ -7,7 +7,11 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Annual assessment")
 
     def ready(self):
+        from assessment.demo import seed_assessment
+        from cadres.demo import demo_seeded
         from core.panels import register_nav_item
+
+        demo_seeded.connect(seed_assessment, dispatch_uid="assessment.demo.seed_assessment")
 
         register_nav_item(label=_("Assessment"), url_name="assessment:cycles", roles=("staff", "supervisor"),
                           order=50, active_prefix="/assessment/")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Iterator
 
+import django.dispatch
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -62,6 +63,13 @@ ERR_NOT_DEMO = _(
     "refusing to delete them."
 )
 ERR_TOO_FEW = _("Give at least {minimum} branches.")
+
+demo_seeded = django.dispatch.Signal()
+"""Sent once at the end of a successful seed, inside its transaction and after everything else, with
+``seed``, ``as_of``, ``history``, ``chunk``, ``progress`` and ``result`` (the SeedResult). Higher apps
+(training, assessment) add their demo data from a receiver — cadres never imports them — and add what
+they made to ``result.counts``, keyed by model label (``"training.Course"``) or by a plain name; the
+command's summary prints every count beyond the registry's own."""
 
 # --------------------------------------------------------------------------------------------
 # Names and places
@@ -866,10 +874,18 @@ class Seeder:
                 created_by=User.objects.get(username="admin"),
                 started_at=self.history_date, finished_at=timezone.now(),
             )
+            result = SeedResult(counts=dict(self.counts), logins=logins, seconds=0.0, job_id=job.pk)
+            demo_seeded.send(sender=Seeder, seed=self.seed, as_of=self.as_of, history=self.history,
+                             chunk=self.chunk, progress=self.progress, result=result)
+            if result.counts != self.counts:  # receivers added data: the job records it too
+                job.result = {**result.counts, "seconds": round(time.monotonic() - started, 2)}
+                job.finished_at = timezone.now()
+                job.save(update_fields=["result", "finished_at"])
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        return SeedResult(counts=dict(self.counts), logins=logins, seconds=time.monotonic() - started, job_id=job.pk)
+        result.seconds = time.monotonic() - started
+        return result
 
     def _report(self, started: float) -> None:
         c, elapsed = self.counts, time.monotonic() - started

@@ -19,7 +19,11 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self):
+        from cadres.demo import demo_seeded
         from core.panels import register_nav_item, register_panel
+        from training.demo import seed_training
+
+        demo_seeded.connect(seed_training, dispatch_uid="training.demo.seed_training")
 
         register_nav_item(label=_("Training"), url_name="training:compliance", roles=("staff", "supervisor"),
                           order=40, active_prefix="/training/")

@@ -1,6 +1,7 @@
 """``manage.py seed_demo``: a realistic demo jurisdiction (issue item 9); the generator is cadres.demo."""
 import datetime as dt
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -52,6 +53,9 @@ class Command(BaseCommand):
                 units=counts["units"], branches=counts["branches"], people=counts["people"],
                 appointments=counts["appointments"], reserves=counts["reserve_candidates"], seconds=result.seconds)
         ))
+        extra = [(_count_label(key), n) for key, n in counts.items() if key not in REGISTRY_COUNTS]
+        if extra:  # what receivers of demo_seeded added (training, assessment, ...)
+            self.stdout.write(self.style.SUCCESS("  " + " · ".join(f"{label} {n:,}" for label, n in extra)))
         rows = [(_("login"), _("role"), _("unit"), _("password"))]
         for login in result.logins:
             rows.append((login.username, login.role, login.unit,
@@ -61,6 +65,19 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip())
             if n == 0:
                 self.stdout.write("  ".join("-" * w for w in widths))
+
+
+REGISTRY_COUNTS = frozenset({"units", "branches", "people", "appointments", "reserve_candidates"})
+
+
+def _count_label(key: str) -> str:
+    """A count's label: the model's plural name for a model label (``training.Course``), else the key."""
+    if "." in key:
+        try:
+            return str(apps.get_model(key)._meta.verbose_name_plural)
+        except (LookupError, ValueError):
+            pass
+    return key.replace("_", " ")
 
 
 def _width(text: str) -> int:
