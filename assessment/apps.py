@@ -7,6 +7,9 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Annual assessment")
 
     def ready(self):
+        from core.models import Job
+
+        Job.register_kind("annual_review", _("Annual review"))
         from assessment.demo import seed_assessment
         from cadres.demo import demo_seeded
         from core.panels import register_nav_item

@@ -7,6 +7,11 @@ class CadresConfig(AppConfig):
     verbose_name = _("Cadre registry")
 
     def ready(self):
+        from core.models import Job
+
+        Job.register_kind("import_roster", _("Roster import"))
+        Job.register_kind("import_units", _("Unit import"))
+        Job.register_kind("seed_demo", _("Demo data"))
         # Dashboard panels: core shows them without importing cadres (STYLE.md import direction).
         from cadres.views import register_dashboard_panels
 

@@ -316,7 +316,18 @@ class Job(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.kind} #{self.pk}"
+        return f"{self.kind_display} #{self.pk}"
+
+    # Apps name their kinds of job here from AppConfig.ready() (core imports no app).
+    KIND_LABELS: dict = {}
+
+    @classmethod
+    def register_kind(cls, kind: str, label) -> None:
+        cls.KIND_LABELS[kind] = label
+
+    @property
+    def kind_display(self) -> str:
+        return str(self.KIND_LABELS.get(self.kind, self.kind))
 
 
 class Notice(models.Model):

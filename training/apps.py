@@ -19,6 +19,9 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self):
+        from core.models import Job
+
+        Job.register_kind("training.attendance_import", _("Attendance import"))
         from cadres.demo import demo_seeded
         from core.panels import register_nav_item, register_panel
         from training.demo import seed_training

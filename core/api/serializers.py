@@ -41,10 +41,11 @@ class PolicySerializer(serializers.ModelSerializer):
 
 class JobSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
+    kind_display = serializers.CharField(read_only=True)
 
     class Meta:
         model = Job
-        fields = ["id", "kind", "state", "progress", "message", "params", "result", "error", "download_url",
+        fields = ["id", "kind", "kind_display", "state", "progress", "message", "params", "result", "error", "download_url",
                   "created_at", "started_at", "finished_at"]
         read_only_fields = fields
 

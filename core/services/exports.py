@@ -25,5 +25,8 @@ def enterprise_coverage_export(*, job: Job, report) -> dict:
             report(10 + int(80 * i / len(rows)), _("Writing rows"))
     buffer = io.BytesIO()
     wb.save(buffer)
-    job.file.save(f"enterprise-coverage-{year}-{job.pk}.xlsx", ContentFile(buffer.getvalue()), save=True)
+    # Store the file, then write only its column: ``job`` was loaded before job_run marked it
+    # running, and saving the whole row would put the stale state back.
+    job.file.save(f"enterprise-coverage-{year}-{job.pk}.xlsx", ContentFile(buffer.getvalue()), save=False)
+    Job.objects.filter(pk=job.pk).update(file=job.file.name)
     return {"rows": len(rows), "year": year}

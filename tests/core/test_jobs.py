@@ -1,4 +1,6 @@
 """Jobs started from pages: the task runs once the job row is committed; its file is its owner's."""
+from django.utils import translation
+
 from core.choices import JobState, Level, Sector
 from core.models import Job
 from tests.factories import make_unit
@@ -13,6 +15,9 @@ def test_only_the_job_owner_downloads_its_file(world, client, django_capture_on_
     job = Job.objects.get(created_by=world.supervisor_a)
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
     assert job.state == JobState.SUCCEEDED
+    assert job.started_at is not None and job.started_at <= job.finished_at  # the export kept the run's stamps
+    with translation.override("en"):
+        assert str(job) == f"Enterprise coverage export #{job.pk}"
     download = client.get(f"/jobs/{job.pk}/download/")
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
     client.force_login(world.staff_a)
