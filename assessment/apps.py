@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _secretary_panel(request, dashboard):
+    from assessment.selectors import secretary_assessment_panel
+
+    return secretary_assessment_panel(user=request.user)
+
+
 class AssessmentConfig(AppConfig):
     name = "assessment"
     verbose_name = _("Annual assessment")
@@ -12,7 +18,10 @@ class AssessmentConfig(AppConfig):
         Job.register_kind("annual_review", _("Annual review"))
         from assessment.demo import seed_assessment
         from cadres.demo import demo_seeded
-        from core.panels import register_nav_item
+        from core.panels import register_nav_item, register_panel
+
+        register_panel(template_name="assessment/panels/my_duty_report.html", context_func=_secretary_panel,
+                       roles=("secretary",), order=20)
 
         demo_seeded.connect(seed_assessment, dispatch_uid="assessment.demo.seed_assessment")
 

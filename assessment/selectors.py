@@ -8,6 +8,7 @@ from assessment.choices import DISTRICT_OR_ABOVE, HonourKind, HonourStage, Tier
 from assessment.models import (
     AssessmentCycle,
     Classification,
+    DutyReport,
     EvaluationRating,
     EvaluationSample,
     Honour,
@@ -277,3 +278,20 @@ def red_flag_stages(*, user, year: int) -> dict:
     return {"stages": [{"stage": s.value, "label": s.label, "count": rows.get(s.value, 0)} for s in HonourStage],
             "quota": policy.red_flag_quota, "named": rows.get(HonourStage.NAMED, 0),
             "policy": policy.explain("red_flag_quota")}
+
+
+def secretary_assessment_panel(*, user) -> dict:
+    """A secretary's home: the open cycles over their branch, with the duty-report deadline
+    and the state of their own report for each (R-ASM-1/2)."""
+    person = getattr(user, "person", None)
+    if person is None or user.unit_id is None:
+        return {"person": None, "cycles": []}
+    cycles = list(
+        AssessmentCycle.objects.filter(unit__path__in=user.unit.ancestor_paths(), published_at__isnull=True)
+        .order_by("-year")
+    )
+    reports = {
+        r.year: r for r in DutyReport.objects.filter(person=person, unit_id=user.unit_id,
+                                                     year__in=[c.year for c in cycles])
+    }
+    return {"person": person, "cycles": [{"cycle": c, "report": reports.get(c.year)} for c in cycles]}
