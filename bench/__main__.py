@@ -26,6 +26,23 @@ def parser() -> argparse.ArgumentParser:
     tree.add_argument("--json", help="also write the figures to this file")
     tree.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 
+    review = sub.add_parser("review", help="R-JOB-1 annual review of every branch of the city (first run and "
+                                           "re-run: wall time, queries, branches/s), then upgrade targets and "
+                                           "calibration")
+    compliance = sub.add_parser("compliance", help="R-TRN-5 training compliance report for county and city staff "
+                                                   "over the current secretaries (median/p95, constant query count)")
+    for s in (review, compliance):
+        s.add_argument("--units", type=int, nargs="+", default=[100_000],
+                       help="branches of the seeded tree (one or more sizes; default 100000); the database "
+                            "zhishu_bench_<units> is reused when seeded, seeded otherwise")
+        s.add_argument("--runs", type=int, default=20, help="timed runs per report (default 20)")
+        s.add_argument("--seed", type=int, default=1)
+        s.add_argument("--chunk", type=int, default=5000, help="rows per bulk insert")
+        s.add_argument("--database", help="database name (default zhishu_bench_<units>)")
+        s.add_argument("--json", help="also write the figures to this file")
+        s.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    review.add_argument("--year", type=int, help="year reviewed (default: the previous year)")
+
     seed = sub.add_parser("seed", help="time seed_demo into an empty database (dropped afterwards)")
     seed.add_argument("--branches", type=int, default=100_000)
     seed.add_argument("--seed", type=int, default=1)
@@ -45,6 +62,14 @@ def main(argv=None) -> None:
         from . import tree
 
         tree.main(args)
+    elif args.benchmark == "review":
+        from . import review
+
+        review.main(args)
+    elif args.benchmark == "compliance":
+        from . import compliance
+
+        compliance.main(args)
     elif args.benchmark == "seed":
         from . import seed
 

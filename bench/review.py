@@ -1,0 +1,292 @@
+"""``python -m bench review``: the annual review (R-JOB-1) of the whole city at scale — every branch's
+composite score, tier, movement and sanctions in one ``annual_review_run`` — then the reports read from
+its result: upgrade targets (R-CLS-4) and calibration (R-CLS-6).
+
+In the seeded tree of N branches the benchmark makes (or reuses) an unpublished cycle of the city root
+for the previous year, an indicator template, a superior score for every branch, a few branches on the
+negative list or listed weak and lax, and last year's tiers. The year's classifications and sanctions
+are cleared before the first timed run, so every invocation times the same work: a first run that
+inserts every classification, then an identical re-run that updates them all. The cycle stays
+unpublished so the benchmark can run again.
+"""
+import datetime as dt
+import gc
+import random
+import time
+from decimal import Decimal
+
+from .db import bench_url, ensure_database, use_database
+from .sizes import (
+    analyze,
+    count_queries,
+    database_size,
+    peak_rss_mb,
+    ratio_table,
+    run_children,
+    staff_users,
+    timing_dict,
+    write_json,
+)
+from .stats import measure, table
+
+SEED_OFFSET = 5_100_029  # a random stream of its own, apart from the tree's
+INDICATORS = (("组织建设", 30, 30), ("党员管理", 25, 25), ("服务群众", 25, 25), ("作风建设", 20, 20))
+NEGATIVE_LIST_SHARE = 0.01
+WEAK_AND_LAX_SHARE = 0.005
+ASSESSMENT_TABLES = ("assessment_branchscore", "assessment_branchlisting", "assessment_classification",
+                     "assessment_sanction")
+
+
+def _year_free(root, year: int) -> bool:
+    """The city's review of ``year`` may run here without touching anyone else's assessment:
+    no cycle of another jurisdiction in the city that year, and the city's own not published."""
+    from assessment.models import AssessmentCycle
+
+    cycles = AssessmentCycle.objects.filter(unit__path__startswith=root.path, year=year)
+    return not cycles.exclude(unit=root).exists() and not cycles.filter(published_at__isnull=False).exists()
+
+
+def pick_year(root, wanted: int) -> int:
+    for year in range(wanted, wanted - 20, -1):
+        if _year_free(root, year):
+            if year != wanted:
+                print(f"{wanted} has cycles of other jurisdictions (or is published) in this database: "
+                      f"reviewing {year} instead")
+            return year
+    raise SystemExit(f"No year from {wanted - 19} to {wanted} is free for a benchmark review of the whole city.")
+
+
+def prepare(*, root, year: int, seed: int, chunk: int) -> dict:
+    """The cycle, template, scores, listings and last year's tiers; what exists already is kept."""
+    from assessment.choices import ListingKind, Tier
+    from assessment.models import AssessmentCycle, BranchListing, BranchScore, Classification, IndicatorTemplate
+    from assessment.services.cycles import cycle_create
+    from assessment.services.scores import superior_score_compute, tier_for_score
+    from assessment.services.scoring import indicator_template_save
+    from core.choices import BRANCH_LEVELS
+    from core.models import OrgUnit
+    from core.services.policies import policy_effective
+
+    started = time.monotonic()
+    made = {}
+    cycle = AssessmentCycle.objects.filter(unit=root, year=year).first()
+    if cycle is None:
+        cycle = cycle_create(unit=root, year=year, reports_due=dt.date(year, 12, 10),
+                             evaluations_due=dt.date(year, 12, 20), classification_date=dt.date(year + 1, 1, 10),
+                             publication_date=dt.date(year + 1, 1, 20))
+        made["cycle"] = 1
+    template = IndicatorTemplate.objects.filter(unit=root, year=year).first()
+    if template is None:
+        template = indicator_template_save(
+            unit=root, year=year, name=f"{year}年基层党组织量化考核（基准测试）",
+            indicators=[{"name": n, "weight": Decimal(w), "max_score": Decimal(m)} for n, w, m in INDICATORS])
+        made["template"] = 1
+    indicators = list(template.indicators.all())
+
+    branches = OrgUnit.objects.filter(path__startswith=root.path, level__in=BRANCH_LEVELS, is_active=True)
+    n_branches = branches.count()
+    in_scope = {"unit__path__startswith": root.path}
+    need_scores = BranchScore.objects.filter(**in_scope, year=year).count() < n_branches
+    need_listings = not BranchListing.objects.filter(**in_scope, year=year).exists()
+    need_previous = Classification.objects.filter(**in_scope, year=year - 1).count() < n_branches
+    last_year = policy_effective(unit=root, year=year - 1)
+
+    if need_scores or need_listings or need_previous:
+        # One pass in path order with one random stream: the same plan for the same tree and seed.
+        # Rows go in a chunk at a time; ignore_conflicts keeps what an earlier, interrupted run wrote.
+        rng = random.Random(seed + SEED_OFFSET + year)
+        scores, listings, previous = [], [], []
+        counts = {"scores": 0, "listings": 0, "previous tiers": 0}
+
+        def flush():
+            if need_scores and scores:
+                counts["scores"] += len(BranchScore.objects.bulk_create(scores, ignore_conflicts=True))
+            if need_listings and listings:
+                counts["listings"] += len(BranchListing.objects.bulk_create(listings, ignore_conflicts=True))
+            if need_previous and previous:
+                counts["previous tiers"] += len(Classification.objects.bulk_create(previous, ignore_conflicts=True))
+            for rows in (scores, listings, previous):
+                rows.clear()
+
+        for unit_id in branches.order_by("path").values_list("id", flat=True).iterator(chunk_size=chunk):
+            quality = min(99.0, max(35.0, rng.gauss(84, 8)))
+            points = {}
+            for ind in indicators:
+                share = min(100.0, max(0.0, quality + rng.gauss(0, 5))) / 100
+                points[str(ind.pk)] = (Decimal(ind.max_score) * Decimal(str(round(share, 3)))).quantize(
+                    Decimal("0.1"))
+            scores.append(BranchScore(unit_id=unit_id, year=year, template=template,
+                                      points={k: str(v) for k, v in points.items()},
+                                      superior_score=superior_score_compute(indicators=indicators, points=points)))
+            if rng.random() < NEGATIVE_LIST_SHARE:
+                listings.append(BranchListing(unit_id=unit_id, year=year, kind=ListingKind.NEGATIVE_LIST,
+                                              reason="基准测试：财务管理不规范，被通报批评"))
+            if rng.random() < WEAK_AND_LAX_SHARE:
+                listings.append(BranchListing(unit_id=unit_id, year=year, kind=ListingKind.WEAK_AND_LAX,
+                                              reason="基准测试：经排查认定为软弱涣散基层党组织"))
+            before = Decimal(str(round(min(99.0, max(30.0, quality + rng.gauss(-3, 8))), 2)))
+            tier = Tier(tier_for_score(score=before, policy=last_year)).value
+            previous.append(Classification(unit_id=unit_id, year=year - 1, tier=tier, computed_tier=tier))
+            if len(scores) >= chunk:
+                flush()
+        flush()
+        made.update({k: v for k, v in counts.items() if v})
+        analyze(*ASSESSMENT_TABLES)
+    return {"cycle": cycle, "made": made, "branches": n_branches, "seconds": round(time.monotonic() - started, 1),
+            "scores": BranchScore.objects.filter(**in_scope, year=year).count(),
+            "listings": BranchListing.objects.filter(**in_scope, year=year).count(),
+            "previous": Classification.objects.filter(**in_scope, year=year - 1).count()}
+
+
+def clear_year(cycle) -> int:
+    """The year's classifications and sanctions in the cycle's jurisdiction, so the first run starts empty.
+
+    Plain DELETE statements: the ORM's delete would load every row to cascade to ClassificationChange.
+    """
+    from django.db import connection
+
+    from assessment.models import Classification, ClassificationChange, Sanction
+    from core.models import OrgUnit
+
+    qn = connection.ops.quote_name
+    cls, changes, sanctions, units = (qn(m._meta.db_table) for m in (Classification, ClassificationChange,
+                                                                       Sanction, OrgUnit))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {changes} WHERE classification_id IN "
+                       f"(SELECT id FROM {cls} WHERE unit_id IN (SELECT id FROM {units} WHERE path LIKE %s) "
+                       f"AND year = %s)", [cycle.unit.path + "%", cycle.year])
+        cursor.execute(f"DELETE FROM {cls} WHERE unit_id IN (SELECT id FROM {units} WHERE path LIKE %s) "
+                       f"AND year = %s", [cycle.unit.path + "%", cycle.year])
+        removed = cursor.rowcount
+        cursor.execute(f"DELETE FROM {sanctions} WHERE unit_id IN (SELECT id FROM {units} WHERE path LIKE %s) "
+                       f"AND year = %s", [cycle.unit.path + "%", cycle.year])
+    analyze("assessment_classification", "assessment_sanction", "assessment_classificationchange")
+    return removed
+
+
+def fingerprint(cycle) -> str:
+    """A digest of every classification and sanction of the year, stamps left out: equal after a true re-run."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT md5(string_agg(concat_ws('|', unit_id, superior_score, member_score, composite_score, "
+            "computed_tier, override_tier, tier, previous_tier, movement, explanation::text), ',' ORDER BY unit_id)) "
+            "FROM assessment_classification WHERE cycle_id = %s", [cycle.pk])
+        rows = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT md5(string_agg(concat_ws('|', s.person_id, s.unit_id, s.reason, s.applies_to_year, "
+            "s.explanation::text), ',' ORDER BY s.person_id, s.unit_id)) FROM assessment_sanction s "
+            "JOIN core_orgunit u ON u.id = s.unit_id WHERE s.year = %s AND u.path LIKE %s",
+            [cycle.year, cycle.unit.path + "%"])
+        return f"{rows}/{cursor.fetchone()[0]}"
+
+
+def run(*, units: int, seed: int, runs: int, chunk: int, database: str | None, year: int | None) -> dict:
+    url = bench_url(database or f"zhishu_bench_{units}")
+    created = ensure_database(url)
+    print(f"database {url.rsplit('/', 1)[-1]}{' (created)' if created else ''}")
+    use_database(url)
+    from .tree import seed_or_reuse
+
+    seeding = seed_or_reuse(branches=units, seed=seed, fresh=False, chunk=chunk)
+
+    from django.utils import timezone
+
+    from assessment.selectors import calibration, upgrade_targets
+    from assessment.services.classification import annual_review_run
+    from core.models import OrgUnit
+
+    root, county_staff, city_staff = staff_users()
+    year = pick_year(root, year or timezone.localdate().year - 1)
+    prep = prepare(root=root, year=year, seed=seed, chunk=chunk)
+    cycle = prep["cycle"]
+    made = ", ".join(f"{v:,} {k}" for k, v in prep["made"].items()) or "nothing (all reused)"
+    print(f"cycle {cycle.pk} ({root.name}, {year}, unpublished): made {made} in {prep['seconds']} s; "
+          f"{prep['scores']:,} scores, {prep['listings']:,} listings, {prep['previous']:,} tiers of {year - 1}")
+    cleared = clear_year(cycle)
+    if cleared:
+        print(f"cleared {cleared:,} classifications of {year} left by an earlier run")
+
+    reviews = []
+    for label in ("annual_review_run: first run", "annual_review_run: re-run"):
+        gc.collect()
+        started = time.perf_counter()
+        queries, result = count_queries(lambda: annual_review_run(cycle_id=cycle.pk))
+        seconds = time.perf_counter() - started
+        reviews.append({"name": label, "seconds": seconds, "queries": queries, "result": result,
+                        "fingerprint": fingerprint(cycle)})
+        print(f"  {label:<42} {seconds:8.2f} s  {queries} queries  {result['branches'] / seconds:,.0f} branches/s  "
+              f"tiers {', '.join(f'{k} {v:,}' for k, v in result['tiers'].items())}  sanctions {result['sanctions']:,}")
+    same = reviews[0]["result"] == reviews[1]["result"] and reviews[0]["fingerprint"] == reviews[1]["fingerprint"]
+
+    selectors = [
+        ("upgrade_targets(city staff)", lambda: upgrade_targets(user=city_staff, year=year)),
+        ("upgrade_targets(county staff)", lambda: upgrade_targets(user=county_staff, year=year)),
+        ("calibration(city staff)", lambda: calibration(user=city_staff, year=year)),
+        ("calibration(county staff)", lambda: calibration(user=county_staff, year=year)),
+    ]
+    timings = [{"name": r["name"], "median": r["seconds"] * 1000, "p95": r["seconds"] * 1000,
+                "rows": r["result"]["branches"], "runs": 1, "queries": r["queries"]} for r in reviews]
+    for name, call in selectors:
+        rows_of = ((lambda d: sum(g["count"] for g in d["groups"])) if name.startswith("upgrade")
+                   else (lambda d: sum(r["total"] for r in d["by_township"])))
+        queries, _ = count_queries(call)
+        heavy = "city" in name and units >= 500_000  # as bench tree: fewer runs of the city-wide reports
+        t = measure(name, units, lambda call=call, rows_of=rows_of: rows_of(call()),
+                    runs=min(runs, 5) if heavy else runs)
+        timings.append(timing_dict(t, queries=queries))
+        print(f"  {name:<42} median {t.median:9.2f} ms  p95 {t.p95:9.2f} ms  {queries} queries  rows {t.rows:,}  "
+              f"({len(t.runs)} runs)")
+    return {
+        "branches": units, "units": OrgUnit.objects.count(), "database_size": database_size(), "seeding": seeding,
+        "year": year, "cycle": cycle.pk, "prepare": {k: v for k, v in prep.items() if k != "cycle"},
+        "reviews": reviews, "idempotent": same,
+        "timings": timings, "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+def report(results: list[dict]) -> str:
+    out = []
+    for r in results:
+        p = r["prepare"]
+        out.append(f"\n== {r['branches']:,} branches ({r['units']:,} units), review of {r['year']} for the city "
+                   f"(cycle {r['cycle']}, unpublished): {p['scores']:,} superior scores, {p['listings']:,} "
+                   f"listings, {p['previous']:,} tiers of {r['year'] - 1}; database {r['database_size']}, "
+                   f"peak RSS {r['peak_rss_mb']:,} MB ==")
+        rows = []
+        for rv in r["reviews"]:
+            res = rv["result"]
+            targets = res["upgrade_targets"]
+            met = sum(1 for g in targets.values() if g["met"])
+            rows.append([rv["name"], f"{res['branches']:,}", f"{rv['seconds']:.2f}", rv["queries"],
+                         f"{res['branches'] / rv['seconds']:,.0f}", f"{res['sanctions']:,}",
+                         f"{met}/{len(targets)}"])
+        out.append(table(["R-JOB-1", "branches", "wall s", "queries", "branches/s", "sanctions",
+                          "targets met"], rows))
+        tiers = r["reviews"][0]["result"]["tiers"]
+        out.append("tiers: " + ", ".join(f"{k} {v:,}" for k, v in tiers.items())
+                   + f"; re-run gives the same classifications and sanctions: {'yes' if r['idempotent'] else 'NO'}")
+        rows = [[t["name"], f"{t['median']:.2f}", f"{t['p95']:.2f}", t["runs"], t["queries"], f"{t['rows']:,}",
+                 f"{t['median'] * 1000 / max(t['rows'], 1):.3f}"] for t in r["timings"][2:]]
+        out.append(table(["report", "median ms", "p95 ms", "runs", "queries", "rows", "ms / 1k rows"], rows))
+    if len(results) > 1:
+        out.append(ratio_table(results))
+    return "\n".join(out)
+
+
+def main(args) -> None:
+    bench_url("postgres")  # refuse SQLite before anything else
+    if len(args.units) == 1:
+        result = run(units=args.units[0], seed=args.seed, runs=args.runs, chunk=args.chunk, database=args.database,
+                     year=args.year)
+        write_json(args.json, [result])
+        if not args.child:
+            print(report([result]))
+        return
+    extra = ["--seed", str(args.seed), "--runs", str(args.runs), "--chunk", str(args.chunk)]
+    if args.year:
+        extra += ["--year", str(args.year)]
+    results = run_children("review", args.units, extra)
+    print(report(results))
+    write_json(args.json, results)
