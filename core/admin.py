@@ -9,10 +9,17 @@ from .models import Job, Notice, OrgUnit, Policy, User
 
 
 class ScopedAdminMixin:
-    """Admin pages show only the staff user's subtree, as every other page does (R-ORG-2)."""
+    """Admin pages show only the user's subtree, as every other page does (R-ORG-2): the
+    change lists and every choice of a related row (a unit, a person) alike."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if "queryset" not in kwargs and hasattr(related.objects, "visible_to"):
+            kwargs["queryset"] = related.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(OrgUnit)
