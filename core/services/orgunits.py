@@ -28,12 +28,15 @@ def parse_sector(value: str) -> str | None:
 
 
 def org_unit_add(*, parent: OrgUnit | None, **fields) -> OrgUnit:
-    """Add a unit under ``parent``; locks the parent row because treebeard computes the new
-    path from the parent's child count, and two concurrent inserts would otherwise collide."""
+    """Add a unit under ``parent`` (R-ORG-1).
+
+    treebeard computes the new path from the parent's last child; treebeard 7 locks the
+    parent row (SELECT … FOR UPDATE) for that, which needs the transaction opened here.
+    tests/core/test_tree_concurrency.py proves concurrent inserts get distinct paths.
+    """
     with transaction.atomic():
         if parent is None:
             return OrgUnit.objects.add_root(fields)
-        parent = OrgUnit.objects.select_for_update().get(pk=parent.pk)
         return OrgUnit.objects.add_child(parent, fields)
 
 
