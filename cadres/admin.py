@@ -1,13 +1,25 @@
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ScopedAdminMixin
 
 from .models import Appointment, Person, ReserveCandidate
+from .resources import AppointmentResource, PersonResource
+
+
+class UserResourceMixin(ImportExportMixin):
+    """django-import-export in the admin: dry-run preview, errors by row, nothing written unless
+    every row is valid; the resources are built for the requesting user, so imports and exports
+    stay inside their subtree and pass the services' validation."""
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {**kwargs, "user": request.user}
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(ScopedAdminMixin, UserResourceMixin, SimpleHistoryAdmin):
+    resource_classes = [PersonResource]
     list_display = ("name", "gender", "birth_date", "unit", "education")
     list_filter = ("gender", "education", "unit__sector")
     search_fields = ("name",)
@@ -16,7 +28,8 @@ class PersonAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class AppointmentAdmin(ScopedAdminMixin, UserResourceMixin, SimpleHistoryAdmin):
+    resource_classes = [AppointmentResource]
     list_display = ("person", "unit", "role", "start_date", "end_date", "selection_method", "is_dual_leader")
     list_filter = ("role", "selection_method", "source_channel", "is_dual_leader", "is_full_time")
     search_fields = ("person__name", "unit__name")

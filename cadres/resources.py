@@ -126,7 +126,8 @@ class PersonByIdNumberWidget(widgets.Widget):
 class ScopedResource(resources.ModelResource):
     """A resource for one user: rows, lookups and history all belong to that user's subtree."""
 
-    def __init__(self, *, user, **kwargs):
+    def __init__(self, *, user=None, **kwargs):
+        # user=None sees nothing: django-import-export builds a bare resource only to list its fields.
         super().__init__(**kwargs)
         self.user = user
         for field in self.fields.values():

@@ -36,3 +36,18 @@ def test_the_changelist_of_people_shows_only_the_subtree(world, client):
     client.force_login(world.outsider)
     page = client.get("/admin/cadres/person/").content.decode()
     assert "吴国庆" in page and "秦秀英" not in page
+
+
+def test_admin_import_and_export_of_people_use_the_users_subtree(world, client):
+    from django.contrib.auth.models import Permission
+
+    world.outsider.is_staff = True
+    world.outsider.save()
+    world.outsider.user_permissions.add(*Permission.objects.filter(codename__in=["view_person", "add_person",
+                                                                                 "change_person"]))
+    client.force_login(world.outsider)
+    assert client.get("/admin/cadres/person/import/").status_code == 200
+    response = client.post("/admin/cadres/person/export/", {"format": "0", "resource": "0",
+                                                            "personresource_name": "on"})
+    body = response.content.decode("utf-8-sig")
+    assert response.status_code == 200 and "吴国庆" in body and "秦秀英" not in body
