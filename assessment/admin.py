@@ -1,25 +1,26 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from assessment import models
 from core.admin import ScopedAdminMixin
 
 
 @admin.register(models.AssessmentCycle)
-class AssessmentCycleAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AssessmentCycleAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["year", "unit", "classification_date", "published_at"]
     list_filter = ["year"]
     raw_id_fields = ["unit", "published_by", "last_review_job"]
 
 
 @admin.register(models.DutyReport)
-class DutyReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DutyReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["year", "unit", "person", "state"]
     list_filter = ["year", "state"]
     raw_id_fields = ["unit", "person"]
 
 
 @admin.register(models.Classification)
-class ClassificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ClassificationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["year", "unit", "composite_score", "tier", "stars", "movement"]
     list_filter = ["year", "tier"]
     raw_id_fields = ["unit", "cycle"]
@@ -28,21 +29,21 @@ class ClassificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(models.Sanction)
-class SanctionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class SanctionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["person", "unit", "year", "applies_to_year", "reason"]
     list_filter = ["year", "reason"]
     raw_id_fields = ["person", "unit"]
 
 
 @admin.register(models.Honour)
-class HonourAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class HonourAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["kind", "year", "unit", "person", "stage", "withdrawn_at"]
     list_filter = ["kind", "year", "stage"]
     raw_id_fields = ["unit", "person"]
 
 
 @admin.register(models.IndicatorTemplate)
-class IndicatorTemplateAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class IndicatorTemplateAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "unit", "year"]
     raw_id_fields = ["unit"]
 # EvaluationSample and EvaluationRating are deliberately not in the admin: ballots stay out of sight (R-ASM-3).

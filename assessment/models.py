@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,7 @@ class AssessmentCycle(models.Model):
     last_review_job = models.ForeignKey("core.Job", verbose_name=_("last annual review"), null=True, blank=True,
                                         on_delete=models.SET_NULL, related_name="+")
 
+    history = HistoricalRecords()  # R-SEC-2: who changed it and when
     objects = ScopedQuerySet.as_manager()
     scope_path_lookup = "unit__path"
 
@@ -91,6 +93,7 @@ class DutyReport(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    history = HistoricalRecords()  # R-SEC-2: who changed it and when
     objects = ScopedQuerySet.as_manager()
     scope_path_lookup = "unit__path"
 
@@ -210,6 +213,7 @@ class IndicatorTemplate(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=200)
 
+    history = HistoricalRecords()  # R-SEC-2: who changed it and when
     objects = ScopedQuerySet.as_manager()
     scope_path_lookup = "unit__path"
 
@@ -237,6 +241,8 @@ class Indicator(models.Model):
                                     validators=[MinValueValidator(0)])
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    history = HistoricalRecords()  # R-SEC-2: who changed it and when
+
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
@@ -260,6 +266,7 @@ class BranchScore(models.Model):
                                   on_delete=models.SET_NULL, related_name="+")
     scored_at = models.DateTimeField(_("scored at"), auto_now=True)
 
+    history = HistoricalRecords()  # R-SEC-2: who changed it and when
     objects = ScopedQuerySet.as_manager()
     scope_path_lookup = "unit__path"
 
@@ -285,6 +292,7 @@ class BranchListing(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("listed at"), auto_now_add=True)
 
+    history = HistoricalRecords()  # R-SEC-2: who changed it and when
     objects = ScopedQuerySet.as_manager()
     scope_path_lookup = "unit__path"
 
@@ -324,6 +332,7 @@ class Classification(models.Model):
     explanation = models.JSONField(_("explanation"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
 
+    history = HistoricalRecords()  # R-SEC-2: who changed it and when
     objects = ClassificationQuerySet.as_manager()
     scope_path_lookup = "unit__path"
 
@@ -384,6 +393,7 @@ class Sanction(models.Model):
     explanation = models.JSONField(_("explanation"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
 
+    history = HistoricalRecords()  # R-SEC-2: who changed it and when
     objects = ScopedQuerySet.as_manager()
     scope_path_lookup = "unit__path"
 
@@ -418,6 +428,7 @@ class Honour(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    history = HistoricalRecords()  # R-SEC-2: who changed it and when
     objects = ScopedQuerySet.as_manager()
     scope_path_lookup = "unit__path"
 
