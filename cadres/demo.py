@@ -391,7 +391,7 @@ class TreePlanner:
         width = max(3, len(str(total)))
         place = spec.name.removesuffix("党委")
         i = 1
-        for _ in range(n_organ):
+        for _n in range(n_organ):
             kids.append(self._child(spec, i, width, place + "机关党支部", Level.BRANCH, Sector.ORGAN, "organ",
                                     members=rng.randint(15, 50)))
             i += 1
@@ -416,7 +416,7 @@ class TreePlanner:
         width = max(3, len(str(b + n_ent + 10)))
         place = spec.name.removesuffix("党工委")
         i = 1
-        for _ in range(n_organ):
+        for _n in range(n_organ):
             kids.append(self._child(spec, i, width, place + "机关党支部", Level.BRANCH, Sector.ORGAN, "organ",
                                     members=rng.randint(15, 50)))
             i += 1
@@ -483,7 +483,7 @@ class TreePlanner:
         width = max(3, len(str(b + n_ent + 1)))
         joint = self._non_public(spec, kids, 1, width, n_np)
         i = n_np + 1
-        for _ in range(n_social):
+        for _n in range(n_social):
             kids.append(self._child(spec, i, width, f"常德市{self.place()}{rng.choice(SOCIAL_KINDS)}党支部",
                                     Level.BRANCH, Sector.SOCIAL, "social", members=rng.randint(3, 20)))
             i += 1

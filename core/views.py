@@ -15,7 +15,6 @@ from pathlib import Path
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -29,6 +28,7 @@ from core.permissions import RoleRequiredMixin
 from core.scoping import ScopedViewMixin, access_by_id
 from core.selectors import enterprise_coverage, org3_problem_label, unit_counts
 from core.services.jobs import job_create, job_enqueue
+from core.services.notices import notices_mark_read
 from core.services.policies import policy_effective
 from core.tasks import export_enterprise_coverage
 
@@ -216,7 +216,7 @@ def _safe_next(request, fallback: str) -> str:
 @require_POST
 def notice_read(request, pk):
     notice = access_by_id(Notice, user=request.user, pk=pk)
-    Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
+    notices_mark_read(user=request.user, notice_ids=[notice.pk])
     if request.POST.get("open") and notice.url and url_has_allowed_host_and_scheme(
             notice.url, allowed_hosts={request.get_host()}):
         return HttpResponseRedirect(notice.url)
@@ -226,7 +226,7 @@ def notice_read(request, pk):
 @login_required
 @require_POST
 def notices_read_all(request):
-    Notice.objects.visible_to(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    notices_mark_read(user=request.user)
     messages.success(request, MSG_NOTICES_READ)
     return HttpResponseRedirect(reverse("notices"))
 

@@ -1,10 +1,9 @@
 import datetime as dt
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -22,6 +21,7 @@ from core.choices import Role
 from core.filtersets import OrgUnitFilterSet, PolicyFilterSet
 from core.models import Job, Notice, OrgUnit, Policy
 from core.selectors import enterprise_coverage, org3_problem_label
+from core.services.notices import notices_mark_read
 from core.services.orgunits import org_unit_add
 from core.services.policies import policy_effective
 
@@ -101,7 +101,7 @@ class NoticeViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notice = self.get_object()
-        Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
+        notices_mark_read(user=request.user, notice_ids=[notice.pk])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

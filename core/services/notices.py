@@ -41,3 +41,11 @@ def notices_send_bulk(*, notices: list[Notice]) -> int:
     fresh = [n for n in notices if (n.recipient_id, n.key) not in existing]
     Notice.objects.bulk_create(fresh, ignore_conflicts=True)
     return len(fresh)
+
+
+def notices_mark_read(*, user, notice_ids=None) -> int:
+    """Mark the user's unread notices (all, or those in ``notice_ids``) as read; returns how many."""
+    qs = Notice.objects.visible_to(user).filter(read_at__isnull=True)
+    if notice_ids is not None:
+        qs = qs.filter(pk__in=notice_ids)
+    return qs.update(read_at=timezone.now())
