@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cadres.choices import EndReason, Education, Specialty
 from cadres.models import Appointment, Person, ReserveCandidate
 from cadres.services.appointments import APPOINTMENT_FIELDS
+from cadres.services.id_numbers import validate_id_consistency, validate_id_number
 from cadres.services.people import PERSON_FIELDS
 from cadres.services.reserves import RESERVE_FIELDS
 from core.choices import Sector
@@ -97,6 +98,20 @@ class PersonForm(ServiceModelForm):
         # The service normalises full-width digits and spaces; let them through to it.
         self.fields["id_number"].max_length = 24
         self.fields["id_number"].validators = []
+
+    def clean_id_number(self):
+        """The ID rules run here too, so a bad number is reported with the other missing
+        fields at once instead of only after they are fixed (the service checks again on save)."""
+        return validate_id_number(self.cleaned_data["id_number"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("id_number") and "id_number" not in self.errors:
+            for field, exc in validate_id_consistency(id_number=data["id_number"], birth_date=data.get("birth_date"),
+                                                      gender=data.get("gender")):
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, exc)
+        return data
 
 
 class AppointmentForm(ServiceModelForm):

@@ -414,3 +414,15 @@ def test_a_service_error_on_a_field_the_form_lacks_goes_above_the_form(world):
     form.is_valid()
     apply_service_errors(form, ValidationError({"user": ["taken"], "__all__": ["whole form"]}))
     assert any("taken" in e for e in form.non_field_errors()) and "whole form" in form.non_field_errors()
+
+
+def test_a_bad_id_number_is_reported_together_with_a_missing_unit(world, login):
+    """R-SEC-3: every problem of the form at once, each beside its field."""
+    from cadres.services.id_numbers import ERR_ID_CHECKSUM
+
+    response = login(world.staff_a).post("/cadres/people/new/", {
+        "name": "测试", "gender": "F", "ethnicity": "汉族", "birth_date": "1993-03-06",
+        "id_number": "430721199303066721"})
+    form = response.context["form"]
+    assert form.errors["id_number"] == [str(ERR_ID_CHECKSUM)]
+    assert "unit" in form.errors
