@@ -13,8 +13,9 @@ import random
 import time
 from decimal import Decimal
 
-from .db import bench_url, ensure_database, use_database
+from .db import bench_url
 from .sizes import (
+    open_seeded,
     analyze,
     count_queries,
     database_size,
@@ -135,13 +136,7 @@ def prepare(*, root, year: int, as_of: dt.date, seed: int, chunk: int) -> dict:
 
 
 def run(*, units: int, seed: int, runs: int, chunk: int, database: str | None) -> dict:
-    url = bench_url(database or f"zhishu_bench_{units}")
-    created = ensure_database(url)
-    print(f"database {url.rsplit('/', 1)[-1]}{' (created)' if created else ''}")
-    use_database(url)
-    from .tree import seed_or_reuse
-
-    seeding = seed_or_reuse(branches=units, seed=seed, fresh=False, chunk=chunk)
+    seeding = open_seeded(units=units, seed=seed, chunk=chunk, database=database)
 
     from django.utils import timezone
 

@@ -105,3 +105,17 @@ def ratio_table(results: list[dict]) -> str:
         rows.append(row)
     return (f"\n== ratios to {base['branches']:,} branches (time ratio vs size ratio) ==\n"
             + table(["benchmark", *[f"{r['branches']:,}" for r in results[1:]]], rows, "l" * len(results)))
+
+
+def open_seeded(*, units: int, seed: int, chunk: int, database: str | None) -> dict:
+    """Point Django at the size's benchmark database (created when missing) and make sure its
+    tree is seeded; returns what seed_or_reuse reports."""
+    from .db import bench_url, ensure_database, use_database
+
+    url = bench_url(database or f"zhishu_bench_{units}")
+    created = ensure_database(url)
+    print(f"database {url.rsplit('/', 1)[-1]}{' (created)' if created else ''}")
+    use_database(url)
+    from .tree import seed_or_reuse
+
+    return seed_or_reuse(branches=units, seed=seed, fresh=False, chunk=chunk)

@@ -145,17 +145,9 @@ def report(results: list[dict]) -> str:
         for name, line in r["plans"].items():
             out.append(f"  {name:<40} {line}")
     if len(results) > 1:
-        base = results[0]
-        out.append(f"\n== ratios to {base['branches']:,} branches (time ratio vs size ratio) ==")
-        rows = []
-        for t0_i, t0 in enumerate(base["timings"]):
-            row = [t0["name"]]
-            for r in results[1:]:
-                t = r["timings"][t0_i]
-                row.append(f"{t['median'] / max(t0['median'], 1e-9):.1f}x time / {r['units'] / base['units']:.1f}x "
-                           f"units")
-            rows.append(row)
-        out.append(table(["benchmark", *[f"{r['branches']:,}" for r in results[1:]]], rows, "l" + "l" * len(results)))
+        from .sizes import ratio_table
+
+        out.append(ratio_table(results))
     return "\n".join(out)
 
 
