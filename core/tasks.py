@@ -11,3 +11,11 @@ def export_enterprise_coverage(self, *, job_id: int):
     job = Job.objects.get(pk=job_id)
     job_run(job_id=job_id, work=lambda report: enterprise_coverage_export(job=job, report=report))
     return job_id
+
+
+@shared_task(autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=5)
+def mail_pending_notices():
+    """R-JOB-2: mail the notices not mailed yet (after each sweep, and every 10 minutes for retries)."""
+    from core.services.notices import notices_mail_pending
+
+    return notices_mail_pending()

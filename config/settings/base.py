@@ -168,10 +168,17 @@ LOGGING = {
 }
 
 ZHISHU_SITE_NAME = _("Zhishu")
+# The site's address, for links in mailed notices.
+ZHISHU_BASE_URL = env("DJANGO_BASE_URL", default="http://127.0.0.1:8000")
 
 # Periodic tasks (django-celery-beat syncs these into its database tables when beat starts).
 # Each app adds its entries here; the task itself only loads ids and calls a service.
 CELERY_BEAT_SCHEDULE: dict = {
+    # R-JOB-2: notices are mailed right after they are stored; this retries what failed.
+    "core-mail-pending-notices": {
+        "task": "core.tasks.mail_pending_notices",
+        "schedule": crontab(minute="*/10"),
+    },
     # R-TRN-1 / R-JOB-2: initial-training deadlines within 30 days and overdue ones.
     "training-initial-deadline-sweep": {
         "task": "training.tasks.sweep_initial_training_deadlines",

@@ -1,6 +1,7 @@
 """R-JOB-2: notices are stored in the app and mailed, each exactly once."""
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core.models import Notice
@@ -18,14 +19,42 @@ def notice_send(*, recipient, kind: str, key: str, title: str, body: str = "", u
     except IntegrityError:
         return None
     if recipient.email:
-        transaction.on_commit(lambda: _mail(notice.pk))
+        transaction.on_commit(_enqueue_mail)
     return notice
 
 
-def _mail(notice_id: int) -> None:
-    notice = Notice.objects.select_related("recipient").get(pk=notice_id)
-    send_mail(notice.title, notice.body, None, [notice.recipient.email], fail_silently=True)
-    Notice.objects.filter(pk=notice_id).update(emailed_at=timezone.now())
+def _enqueue_mail() -> None:
+    """Mail in the background: a page that stores a notice must not wait for the mail server."""
+    from core.tasks import mail_pending_notices
+
+    mail_pending_notices.delay()
+
+
+def notices_mail_pending(*, limit: int = 500) -> int:
+    """Mail the stored notices that have not been mailed yet, over one connection; returns how many.
+
+    Rows are locked (SKIP LOCKED where the database has it) so that two workers never mail the
+    same notice; a failed send rolls back and the notices stay pending for the next run.
+    Notices of users without an e-mail address stay in the app only.
+    """
+    with transaction.atomic():
+        qs = (Notice.objects.filter(emailed_at__isnull=True).exclude(recipient__email="")
+              .select_related("recipient").order_by("pk"))
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        batch = list(qs[:limit])
+        if not batch:
+            return 0
+        site = getattr(settings, "ZHISHU_BASE_URL", "")
+        messages = [
+            EmailMessage(subject=n.title, body="\n\n".join(p for p in (n.body, site + n.url if n.url else "") if p),
+                         to=[n.recipient.email])
+            for n in batch
+        ]
+        with get_connection() as mail:
+            mail.send_messages(messages)
+        Notice.objects.filter(pk__in=[n.pk for n in batch]).update(emailed_at=timezone.now())
+    return len(batch)
 
 
 def notices_send_bulk(*, notices: list[Notice]) -> int:
@@ -40,6 +69,8 @@ def notices_send_bulk(*, notices: list[Notice]) -> int:
     )
     fresh = [n for n in notices if (n.recipient_id, n.key) not in existing]
     Notice.objects.bulk_create(fresh, ignore_conflicts=True)
+    if fresh:
+        transaction.on_commit(_enqueue_mail)
     return len(fresh)
 
 
