@@ -67,6 +67,8 @@ class ComplianceFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = OrgUnit.objects.visible_to(user).exclude(level=Level.BRANCH)
+        # The page shows this year's report when no year is asked for; say so in the field.
+        self.fields["year"].initial = timezone.localdate().year
 
     def params(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

@@ -125,3 +125,11 @@ def test_staff_see_who_is_due_in_the_next_30_days(world, client):
 def test_pages_need_a_login(client):
     for url in ("/training/courses/", "/training/compliance/", "/training/me/", "/training/import/"):
         assert client.get(url).status_code == 302
+
+
+def test_the_compliance_page_shows_the_year_it_reports(world, client):
+    from django.utils import timezone
+
+    client.force_login(world.staff_a)
+    page = client.get("/training/compliance/").content.decode()
+    assert f'value="{timezone.localdate().year}"' in page
