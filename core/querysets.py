@@ -1,5 +1,7 @@
 """Subtree scoping (R-ORG-2): one queryset method every scoped model inherits."""
 from django.db import models
+from django.db.models import Q
+
 from .choices import Role
 
 
@@ -20,10 +22,14 @@ class ScopedQuerySet(models.QuerySet):
             return self
         if user.unit_id is None:
             return self.none()
-        model = self.model
+        return self.filter(self.scope_q(user))
+
+    def scope_q(self, user) -> Q:
+        """The rows an active, non-superuser user attached to a unit may see; a queryset whose
+        visibility differs (courses are seen from below too) overrides only this."""
         if user.role == Role.SECRETARY:
-            return self.filter(model.scope_secretary_q(user))
-        return self.filter(**{f"{model.scope_path_lookup}__startswith": user.unit.path})
+            return self.model.scope_secretary_q(user)
+        return Q(**{f"{self.model.scope_path_lookup}__startswith": user.unit.path})
 
 
 class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):

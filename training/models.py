@@ -23,17 +23,11 @@ class CourseQuerySet(ScopedQuerySet):
     courses stay invisible. Writing is narrower: see ``writable_by``.
     """
 
-    def visible_to(self, user) -> "CourseQuerySet":
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if user.unit_id is None:
-            return self.none()
+    def scope_q(self, user) -> Q:
         above = Q(organiser__path__in=user.unit.ancestor_paths())
         if user.role == Role.SECRETARY:
-            return self.filter(above)
-        return self.filter(above | Q(organiser__path__startswith=user.unit.path))
+            return above
+        return above | Q(organiser__path__startswith=user.unit.path)
 
     def writable_by(self, user) -> "CourseQuerySet":
         """Only the organiser's own jurisdiction changes a course: its subtree, never the units below it."""
