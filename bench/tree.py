@@ -1,8 +1,6 @@
 """``python -m bench tree``: the unit tree at scale — subtree prefix queries, scoped lists, policy
 resolution over every branch and the coverage reports, on a seeded jurisdiction of N branches."""
 import datetime as dt
-import json
-import time
 
 from .db import bench_url, ensure_database, use_database
 from .stats import Timing, measure, table
@@ -152,37 +150,20 @@ def report(results: list[dict]) -> str:
 
 
 def main(args) -> None:
-    import os
-    import subprocess
-    import sys
-    import tempfile
+    from .sizes import run_children, write_json
 
     bench_url("postgres")  # refuse SQLite before anything else
     if len(args.units) == 1:
         result = run(units=args.units[0], seed=args.seed, runs=args.runs, fresh=args.fresh, chunk=args.chunk,
                      database=args.database)
-        if args.json:
-            with open(args.json, "w") as fh:
-                json.dump([result], fh, ensure_ascii=False, indent=1)
+        write_json(args.json, [result])
         if not args.child:
             print(report([result]))
         return
     # Several sizes: one process each (Django binds to one database per process), then one report.
-    results = []
-    for n in args.units:
-        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
-            path = fh.name
-        cmd = [sys.executable, "-m", "bench", "tree", "--units", str(n), "--seed", str(args.seed), "--runs",
-               str(args.runs), "--chunk", str(args.chunk), "--json", path, "--child"]
-        if args.fresh:
-            cmd.append("--fresh")
-        started = time.monotonic()
-        subprocess.run(cmd, check=True)
-        print(f"({n:,} branches done in {time.monotonic() - started:.0f} s)")
-        with open(path) as fh:
-            results.extend(json.load(fh))
-        os.unlink(path)
+    extra = ["--seed", str(args.seed), "--runs", str(args.runs), "--chunk", str(args.chunk)]
+    if args.fresh:
+        extra.append("--fresh")
+    results = run_children("tree", args.units, extra)
     print(report(results))
-    if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(results, fh, ensure_ascii=False, indent=1)
+    write_json(args.json, results)
