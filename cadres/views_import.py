@@ -38,7 +38,7 @@ from core.choices import JobState, Role
 from core.models import Job
 from core.permissions import RoleRequiredMixin
 from core.scoping import access_by_id
-from core.services.jobs import job_create
+from core.services.jobs import job_create, job_run
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 IMPORT_JOB_KINDS = {KIND_ROSTER: "import_roster", KIND_UNITS: "import_units"}
@@ -157,24 +157,16 @@ class ImportConfirmView(RoleRequiredMixin, View):
 
     def post(self, request, pk):
         job = _import_job(request, pk)
-        claimed = Job.objects.filter(pk=job.pk, state=JobState.PENDING).update(
-            state=JobState.RUNNING, started_at=timezone.now(), error="")
-        if not claimed:
+        try:
+            done = job_run(job_id=job.pk, work=lambda report: self._apply(job, request.user),
+                           reopen_on=(ValidationError,))
+        except ValidationError as exc:
+            messages.error(request, MSG_NOT_APPLIED.format(error=" ".join(exc.messages)))
+            return redirect("cadres:import-preview", pk=job.pk)
+        if done is None:
             messages.info(request, MSG_ALREADY_APPLIED)
             return redirect("cadres:import-preview", pk=job.pk)
-        try:
-            result = self._apply(job, request.user)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-            Job.objects.filter(pk=job.pk).update(state=JobState.PENDING, error=error)
-            messages.error(request, MSG_NOT_APPLIED.format(error=error))
-            return redirect("cadres:import-preview", pk=job.pk)
-        except Exception as exc:
-            Job.objects.filter(pk=job.pk).update(state=JobState.FAILED, error=str(exc) or exc.__class__.__name__,
-                                                 finished_at=timezone.now())
-            raise
-        Job.objects.filter(pk=job.pk).update(state=JobState.SUCCEEDED, progress=100, result=result,
-                                             finished_at=timezone.now())
+        result = done.result
         # R-SEC-1: the upload holds ID numbers and phones; once written, the copy is not kept.
         default_storage.delete(job.params["path"])
         messages.success(request, MSG_APPLIED.format(summary=_summary(result)))

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from core.choices import JobState, Role
+from core.choices import Role
 from core.models import Job
 from core.permissions import RoleRequiredMixin
 from core.scoping import ScopedViewMixin
@@ -244,9 +244,6 @@ class ImportPreviewView(RoleRequiredMixin, TemplateView):
 
     def post(self, request, pk):
         job = _import_job(request, pk)
-        if job.state == JobState.SUCCEEDED:
-            messages.error(request, ERR_IMPORT_ALREADY_DONE)
-            return redirect("training:import-preview", pk=job.pk)
 
         def work(report):
             with job.file.open("rb") as fh:
@@ -254,12 +251,16 @@ class ImportPreviewView(RoleRequiredMixin, TemplateView):
             return {**(job.result or {}), "created": created}
 
         try:
-            job = job_run(job_id=job.pk, work=work)
+            done = job_run(job_id=job.pk, work=work, reopen_on=(ValidationError,))
         except ValidationError as exc:
             for msgs in exc.message_dict.values():
                 for msg in msgs:
                     messages.error(request, msg)
             return redirect("training:import-preview", pk=pk)
+        if done is None:  # confirmed already (a second click, another tab)
+            messages.error(request, ERR_IMPORT_ALREADY_DONE)
+            return redirect("training:import-preview", pk=job.pk)
+        job = done
         messages.success(request, _("%(n)d attendances imported.") % {"n": job.result["created"]})
         return redirect(reverse("training:compliance"))
 

@@ -20,19 +20,30 @@ def job_progress(*, job_id: int, progress: int, message: str = "") -> None:
     Job.objects.filter(pk=job_id).update(progress=max(0, min(100, int(progress))), message=message[:500])
 
 
-def job_run(*, job_id: int, work: Callable[[Callable[[int, str], None]], dict | None]) -> Job:
-    """Run ``work(report)`` for a job: mark it running, store its result, or its error.
+def job_run(*, job_id: int, work: Callable[[Callable[[int, str], None]], dict | None],
+            reopen_on: tuple[type[Exception], ...] = ()) -> Job | None:
+    """Run ``work(report)`` for a pending job: mark it running, store its result, or its error.
 
-    ``work`` must leave the data as it was when it raises (its writes are atomic);
-    the job row then records the error for the user to read.
+    The job is claimed with one conditional UPDATE, so a job runs at most once however often
+    its task is delivered or its button pressed; returns None when it was not pending.
+    ``work`` must leave the data as it was when it raises (its writes are atomic); the job
+    row then records the error for the user to read. An exception in ``reopen_on`` (the
+    user's own mistake, such as a file that no longer validates) puts the job back to
+    pending, so it can be confirmed again once corrected.
     """
-    Job.objects.filter(pk=job_id).update(state=JobState.RUNNING, started_at=timezone.now(), error="")
+    claimed = Job.objects.filter(pk=job_id, state=JobState.PENDING).update(
+        state=JobState.RUNNING, started_at=timezone.now(), error="")
+    if not claimed:
+        return None
 
     def report(progress: int, message: str = "") -> None:
         job_progress(job_id=job_id, progress=progress, message=message)
 
     try:
         result = work(report)
+    except reopen_on as exc:
+        Job.objects.filter(pk=job_id).update(state=JobState.PENDING, error=" ".join(_messages(exc)))
+        raise
     except Exception as exc:  # noqa: BLE001 — any failure ends the job with a readable error
         logger.exception("job %s failed", job_id)
         Job.objects.filter(pk=job_id).update(
@@ -43,6 +54,10 @@ def job_run(*, job_id: int, work: Callable[[Callable[[int, str], None]], dict | 
         state=JobState.SUCCEEDED, progress=100, result=result, finished_at=timezone.now()
     )
     return Job.objects.get(pk=job_id)
+
+
+def _messages(exc: Exception) -> list[str]:
+    return list(getattr(exc, "messages", None) or [str(exc)])
 
 
 def job_enqueue(*, job: Job, task, **kwargs) -> None:

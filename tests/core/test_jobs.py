@@ -24,3 +24,34 @@ def test_only_the_job_owner_downloads_its_file(world, client, django_capture_on_
     assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
     client.force_login(world.secretary_user)
     assert client.post("/reports/enterprise-coverage/export/?year=2026").status_code == 403
+
+
+def test_a_job_runs_once_however_often_it_is_started(world):
+    """R-JOB-3 / R-JOB-1: a redelivered task or a second click does not run the work again."""
+    from core.services.jobs import job_create, job_run
+
+    job = job_create(kind="x", user=world.staff_a)
+    calls = []
+    assert job_run(job_id=job.pk, work=lambda report: calls.append(1) or {"n": 1}).result == {"n": 1}
+    assert job_run(job_id=job.pk, work=lambda report: calls.append(1) or {"n": 2}) is None
+    assert calls == [1]
+
+
+def test_a_users_mistake_reopens_the_job_and_a_crash_ends_it(world):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from core.services.jobs import job_create, job_run
+
+    def invalid(report):
+        raise ValidationError("第7行公民身份号码校验码错误")
+
+    job = job_create(kind="x", user=world.staff_a)
+    with pytest.raises(ValidationError):
+        job_run(job_id=job.pk, work=invalid, reopen_on=(ValidationError,))
+    job.refresh_from_db()
+    assert (job.state, job.error) == (JobState.PENDING, "第7行公民身份号码校验码错误")
+    with pytest.raises(ValidationError):
+        job_run(job_id=job.pk, work=invalid)
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and job.finished_at is not None
