@@ -21,13 +21,13 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from cadres.imports import normalise as n
+from cadres.imports.roster import ERR_UNKNOWN_UNIT
 from cadres.models import Appointment, Person
 from cadres.selectors import person_find_by_id_number
 from cadres.services.appointments import appointment_validate
 from cadres.services.people import person_validate
 from core.models import OrgUnit
 
-ERR_UNKNOWN_UNIT = _("Unknown unit code {code}: no such unit in your jurisdiction.")
 ERR_UNKNOWN_PERSON = _("No person with this ID number in your jurisdiction.")
 
 ROSTER_TITLE = "党支部书记花名册"

@@ -64,23 +64,11 @@ from assessment.services.honours import honour_nominate, red_flag_advance
 from assessment.services.listings import branch_listing_add
 from assessment.services.scoring import branch_score_set, indicator_template_save
 from core.api.serializers import JobSerializer
-from core.api.views import query_year
+from core.api.views import query_unit, query_year
 from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from core.choices import Role
-from core.models import OrgUnit
 
-ERR_UNIT = _("unit must be the id of a unit you can see.")
 STAFF_AND_SUPERVISORS = (Role.STAFF, Role.SUPERVISOR)
-
-
-def query_unit(request) -> OrgUnit | None:
-    raw = request.query_params.get("unit")
-    if raw in (None, ""):
-        return None
-    try:
-        return OrgUnit.objects.visible_to(request.user).get(pk=int(raw))
-    except (ValueError, OrgUnit.DoesNotExist):
-        raise ValidationError({"unit": [str(ERR_UNIT)]}) from None
 
 
 class CycleViewSet(ScopedModelViewSet):

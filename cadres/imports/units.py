@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.imports import normalise as n
 from cadres.imports.readers import Table
+from cadres.imports.roster import ERR_MISSING_COLUMN
 from core.models import OrgUnit
 from core.services.orgunits import ERR_UNKNOWN_PARENT, org_units_import
 
 ERR_ROOT_NOT_ALLOWED = _("Only a superuser may add a unit without a parent; give the parent unit code.")
-ERR_MISSING_UNIT_COLUMN = _("The column {column} is missing from the header row.")
 ERR_CYCLE = _("The parent codes of the file refer to each other in a circle.")
 
 UNIT_COLUMNS = (
@@ -37,7 +37,7 @@ def units_rows(table: Table) -> tuple[list[dict], list[dict]]:
                 break
     errors = [
         {"row": table.header_row, "column": UNIT_HEADER_BY_FIELD[f], "field": f,
-         "message": str(ERR_MISSING_UNIT_COLUMN.format(column=UNIT_HEADER_BY_FIELD[f]))}
+         "message": str(ERR_MISSING_COLUMN.format(column=UNIT_HEADER_BY_FIELD[f]))}
         for f in REQUIRED_UNIT_FIELDS if f not in present
     ]
     rows = []

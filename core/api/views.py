@@ -42,6 +42,17 @@ def query_year(request, default: int | None = None) -> int:
     return year
 
 
+def query_unit(request, *, required: bool = False) -> OrgUnit | None:
+    """The ``unit`` query parameter as a unit the caller can see; 400 naming the field otherwise."""
+    raw = request.query_params.get("unit")
+    if raw in (None, "") and not required:
+        return None
+    try:
+        return OrgUnit.objects.visible_to(request.user).get(pk=int(raw or ""))
+    except (ValueError, OrgUnit.DoesNotExist):
+        raise ValidationError({"unit": [str(ERR_UNIT)]}) from None
+
+
 class OrgUnitViewSet(ScopedModelViewSet):
     """R-ORG-1: the organisation tree within the caller's subtree."""
 
@@ -75,10 +86,7 @@ class PolicyViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["get"])
     def effective(self, request):
         """The values in force for a unit and year, each with the policy (or default) it came from."""
-        try:
-            unit = OrgUnit.objects.visible_to(request.user).get(pk=int(request.query_params.get("unit", "")))
-        except (ValueError, OrgUnit.DoesNotExist):
-            raise ValidationError({"unit": [str(ERR_UNIT)]}) from None
+        unit = query_unit(request, required=True)
         year = query_year(request)
         policy = policy_effective(unit=unit, year=year)
         return Response({"unit": unit.pk, "unit_name": unit.name, "year": year, "values": policy.explain()})

@@ -6,10 +6,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.views import query_year
+from core.api.views import query_unit, query_year
 from core.api.viewsets import ScopedModelViewSet
 from core.choices import Sector
-from core.models import OrgUnit
 from training.api.serializers import AttendanceSerializer, CourseSerializer
 from training.choices import ComplianceRule, ComplianceStatus
 from training.filtersets import AttendanceFilterSet, CourseFilterSet
@@ -19,7 +18,6 @@ from training.services.compliance import days_display
 from training.services.attendances import attendance_record, attendance_update
 from training.services.courses import course_create, course_update
 
-ERR_REPORT_UNIT = _("unit must be the id of a unit you can see.")
 ERR_REPORT_CHOICE = _("{value} is not one of the allowed values.")
 ERR_COURSE_READ_ONLY = _("This course is organised above your jurisdiction; only its organiser can change it.")
 
@@ -67,17 +65,9 @@ def _choice(request, name, choices):
 
 
 def report_params(request) -> dict:
-    year = query_year(request)
-    unit = None
-    raw = request.query_params.get("unit")
-    if raw:
-        try:
-            unit = OrgUnit.objects.visible_to(request.user).get(pk=int(raw))
-        except (ValueError, OrgUnit.DoesNotExist):
-            raise ValidationError({"unit": [str(ERR_REPORT_UNIT)]}) from None
     return {
-        "year": year,
-        "unit": unit,
+        "year": query_year(request),
+        "unit": query_unit(request),
         "sector": _choice(request, "sector", Sector.values),
         "rule": _choice(request, "rule", ComplianceRule.values),
         "status": _choice(request, "status", ComplianceStatus.values),
