@@ -120,6 +120,15 @@ def test_an_administrator_unlocks_with_axes_reset(staff, client):
     assert logged_in(page_login(client, "staff_a", PASSWORD), page_login)
 
 
+def test_the_lockout_parameters_come_from_the_environment():
+    from config.settings.base import _lockout_parameters
+
+    assert _lockout_parameters("username,ip_address") == ["username", "ip_address"]
+    assert _lockout_parameters("username+ip_address") == [["username", "ip_address"]]
+    assert settings.AXES_LOCKOUT_PARAMETERS == ["username", "ip_address"]
+    assert settings.AXES_FAILURE_LIMIT == 5 and settings.AXES_COOLOFF_TIME == dt.timedelta(minutes=30)
+
+
 def test_the_lockout_message_is_english_for_english_users(staff, client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     for _ in range(settings.AXES_FAILURE_LIMIT):
@@ -147,6 +156,11 @@ def test_force_login_is_not_watched_by_axes(world, client):
         page_login(client, "staff_a", "wrong", ip="127.0.0.1")
     client.force_login(world.staff_a)
     assert client.get("/").status_code == 200
+
+
+def test_a_page_login_lasts_a_working_day(staff, client):
+    assert logged_in(page_login(client, "staff_a", PASSWORD), page_login)
+    assert client.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 8 * 3600
 
 
 # ---------------------------------------------------------------- throttles
