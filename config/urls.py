@@ -13,3 +13,8 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("assessment/", include("assessment.urls")),
 ]
+
+# Chinese error pages in the site's layout; JSON under /api/ (core.errors).
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -65,3 +65,48 @@ class NoticeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs if request.user.is_superuser else qs.filter(recipient=request.user)
+
+
+# ------------------------------------------------ login lockouts and API tokens (R-SEC-3)
+# axes' attempts and logs and knox's tokens name users and addresses of the whole city, so
+# only superusers see them: a superuser unlocks an account by deleting its access attempts
+# and revokes a token by deleting it.
+
+class SuperuserOnlyAdminMixin:
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+def _superuser_only(model, base_admin):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, type(base_admin.__name__, (SuperuserOnlyAdminMixin, base_admin), {}))
+
+
+def _register_security_admins():
+    from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from knox.admin import AuthTokenAdmin
+    from knox.models import AuthToken
+
+    class TokenAdmin(AuthTokenAdmin):
+        # Tokens are created through the API only: the key would otherwise appear in a message.
+        def has_add_permission(self, request):
+            return False
+
+    _superuser_only(AccessAttempt, AccessAttemptAdmin)
+    _superuser_only(AccessLog, AccessLogAdmin)
+    _superuser_only(AccessFailureLog, AccessFailureLogAdmin)
+    _superuser_only(AuthToken, TokenAdmin)
+
+
+_register_security_admins()

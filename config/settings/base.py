@@ -1,6 +1,8 @@
 """Settings shared by every environment; values come from the environment (12-factor)."""
 from pathlib import Path
 
+import datetime as dt
+
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +24,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -48,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that it turns a lockout flagged during any login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -77,9 +82,16 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
+# django-axes first: it refuses a locked-out user or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# A session lasts a working day, not Django's two weeks: the pages show personal data.
+SESSION_COOKIE_AGE = int(env.float("DJANGO_SESSION_HOURS", default=8) * 3600)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -106,10 +118,26 @@ STORAGES = {
 }
 
 REST_FRAMEWORK = {
+    # Token first: DRF answers an anonymous call with the first class's WWW-Authenticate
+    # challenge and 401 (session authentication has none, which gave 403). Session
+    # authentication still serves the browsable API and the pages' scripts, with CSRF.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
+    # Rates are read per request (core.api.throttles), so a setting of None switches one off.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.api.throttles.AnonThrottle",
+        "core.api.throttles.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("ZHISHU_THROTTLE_ANON", default="60/minute"),
+        "user": env("ZHISHU_THROTTLE_USER", default="600/minute"),
+        # The token endpoint, per client address: password guessing is also locked out by axes.
+        "auth": env("ZHISHU_THROTTLE_AUTH", default="10/minute"),
+    },
+    # Proxies in front of the app whose X-Forwarded-For DRF may trust for the client address.
+    "NUM_PROXIES": env.int("ZHISHU_NUM_PROXIES", default=None),
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
@@ -121,6 +149,38 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
 }
+# API tokens (django-rest-knox): only a hash is stored; each token expires after the TTL
+# and is revoked by POST /api/v1/auth/token/revoke/. Header stays "Authorization: Token <key>".
+ZHISHU_TOKEN_TTL_HOURS = env.float("ZHISHU_TOKEN_TTL_HOURS", default=8)
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=ZHISHU_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": env.int("ZHISHU_TOKEN_LIMIT_PER_USER", default=None),
+}
+
+
+def _lockout_parameters(value: str) -> list:
+    """"username,ip_address" locks each separately; "username+ip_address" only the pair."""
+    return [part.split("+") if "+" in part else part for part in value.replace(" ", "").split(",") if part]
+
+
+# django-axes (R-SEC-3): repeated failed logins lock out, on the login page, the admin and
+# the token endpoint alike. By default a username is locked whatever the address (guessing
+# one account from many machines) and an address whatever the username (trying one password
+# on many accounts). An office behind one NAT address shares the address lock: set
+# AXES_LOCKOUT_PARAMETERS=username+ip_address there, and the proxy settings below so that
+# the address is the client's and not the proxy's.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = _lockout_parameters(env("AXES_LOCKOUT_PARAMETERS", default="username,ip_address"))
+# Not reset on success: with the address lock, an attacker's own good login from that
+# address would otherwise wipe the failures they piled up on other accounts.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "core.errors.lockout_response"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"])
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Zhishu 支书 API",
     "DESCRIPTION": "Party-branch secretary registry, training, assessment and stipends. "

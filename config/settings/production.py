@@ -19,3 +19,5 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# One cache for every gunicorn worker, so that API throttles count per site, not per process.
+CACHES = {"default": env.cache("DJANGO_CACHE_URL", default=env("REDIS_URL", default="redis://127.0.0.1:6379/0"))}

@@ -15,3 +15,19 @@ STORAGES = {
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="zhishu-test-media-")
+
+# django-axes keeps its failure counts in the database (rolled back after every test), so
+# one test's failed logins never lock out another. Django's test Client.login() calls
+# authenticate() without a request, which axes refuses by design: the test backend lets
+# only that call through (core.auth_backends); every HTTP login is still watched.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AUTHENTICATION_BACKENDS = [
+    "core.auth_backends.AxesTestClientBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Throttles off for the suite (the API tests make many calls a minute from one address);
+# tests/core/test_auth.py switches them on with override_settings.
+REST_FRAMEWORK = {  # noqa: F405
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "auth": None},
+}
