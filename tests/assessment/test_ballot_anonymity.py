@@ -238,3 +238,28 @@ def test_r_asm_3_ballots_link_to_no_one(world):
     historical = {m.__name__ for m in apps.get_app_config("assessment").get_models()}
     assert "HistoricalEvaluationRating" not in historical and "HistoricalEvaluationSample" not in historical
     assert not hasattr(EvaluationRating, "history")
+
+
+def test_r_asm_3_the_migration_strips_counts_stored_before_the_rule(world):
+    """Explanations written by the old review kept counts whatever the answers: the migration
+    removes them from the rows and from their history; below the minimum the member score goes,
+    and the composite falls back to the superior score (else the weights would give it back)."""
+    import importlib
+
+    redact = importlib.import_module("assessment.migrations.0003_evaluation_sample_closed").redact
+    old = {"rule": "R-CLS-1", "superior_score": "85.00", "member_score": "0.00", "answers": 1,
+           "rating_counts": {"poor": 1}, "composite_score": "59.50", "policy": {}}
+    few = Classification.objects.create(unit=world.village_a1, year=2025, superior_score=D("85"),
+                                        member_score=D("0"), composite_score=D("59.50"), explanation=old)
+    many = Classification.objects.create(
+        unit=world.village_a2, year=2025, superior_score=D("95"), member_score=D("76"), composite_score=D("89.30"),
+        explanation={**old, "member_score": "76.00", "answers": 5, "composite_score": "89.30",
+                     "rating_counts": {"good": 3, "fairly_good": 1, "poor": 1}})
+    redact(apps, None)
+    for row in (few, many):
+        row.refresh_from_db()
+        for stored in [row, *row.history.all()]:
+            assert not set(BALLOT_WORDS) & set(_walk(stored.explanation)), stored.explanation
+    assert (few.member_score, few.composite_score, few.explanation["member_score"]) == (None, D("85.00"), None)
+    assert [h.member_score for h in few.history.all()] == [None]
+    assert (many.member_score, many.composite_score) == (D("76.00"), D("89.30"))
