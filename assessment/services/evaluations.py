@@ -85,6 +85,17 @@ def evaluation_close(*, evaluation: EvaluationSample, user) -> EvaluationSample:
     return sample
 
 
+def evaluation_samples_keep_closed(*, cycle: AssessmentCycle) -> int:
+    """R-ASM-3: before a cycle's dates, unit or year change or the cycle goes, stamp the samples
+    it closes (past its evaluations-due date, or published) so that they stay closed: an
+    aggregate once readable must never again take a ballot. Runs from pre_save and pre_delete."""
+    stored = AssessmentCycle.objects.filter(pk=cycle.pk).select_related("unit").first() if cycle.pk else None
+    if stored is None or not (stored.published_at or stored.evaluations_due < timezone.localdate()):
+        return 0
+    return EvaluationSample.objects.filter(unit__path__startswith=stored.unit.path, year=stored.year,
+                                           closed_at__isnull=True).update(closed_at=timezone.now())
+
+
 def parse_rating(value, *, row: int) -> str:
     text = str(value or "").strip()
     if text in Rating.values:

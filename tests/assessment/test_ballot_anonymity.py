@@ -263,3 +263,30 @@ def test_r_asm_3_the_migration_strips_counts_stored_before_the_rule(world):
     assert (few.member_score, few.composite_score, few.explanation["member_score"]) == (None, D("85.00"), None)
     assert [h.member_score for h in few.history.all()] == [None]
     assert (many.member_score, many.composite_score) == (D("76.00"), D("89.30"))
+
+
+def test_r_asm_3_moving_or_deleting_the_cycle_does_not_reopen_a_sample(world, api):
+    """Once the due date has closed a sample, moving the date later or deleting the cycle keeps
+    it closed — else ballots could follow an aggregate already read."""
+    from assessment.services.cycles import cycle_update
+
+    sample = add_ballots(unit=world.village_a1, ratings=["good"] * 5)
+    cycle = make_cycle(unit=world.county_a)  # due 2025-12-20: passed
+    later = timezone.localdate() + dt.timedelta(days=30)
+    cycle_update(cycle=cycle, data={"evaluations_due": later, "classification_date": later,
+                                    "publication_date": later})
+    sample.refresh_from_db()
+    assert sample.closed_at is not None
+    assert api(world.staff_a).post(f"/api/v1/evaluations/{sample.pk}/ratings/", {"ratings": ["差"]},
+                                   format="json").status_code == 400
+    other = add_ballots(unit=world.village_a2, ratings=["good"] * 5)
+    AssessmentCycle.objects.filter(pk=cycle.pk).update(evaluations_due=dt.date(2025, 12, 20))
+    AssessmentCycle.objects.get(pk=cycle.pk).delete()
+    other.refresh_from_db()
+    assert other.closed_at is not None
+    # a cycle whose date has not come closes nothing when it changes
+    third = add_ballots(unit=world.village_b1, year=2026, ratings=["good"])
+    open_cycle = _open_cycle(world.county_b, 2026)
+    open_cycle.save()
+    third.refresh_from_db()
+    assert third.closed_at is None
