@@ -2,6 +2,14 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _keep_samples_closed(sender, instance, raw=False, **kwargs):
+    if raw:  # loaddata
+        return
+    from assessment.services.evaluations import evaluation_samples_keep_closed
+
+    evaluation_samples_keep_closed(cycle=instance)
+
+
 def _secretary_panel(request, dashboard):
     from assessment.selectors import secretary_assessment_panel
 
@@ -13,7 +21,14 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Annual assessment")
 
     def ready(self):
+        from django.db.models.signals import pre_delete, pre_save
+
+        from assessment.models import AssessmentCycle
         from core.models import Job
+
+        # R-ASM-3: a cycle's change (page, API, admin) or deletion never reopens a closed sample.
+        pre_save.connect(_keep_samples_closed, sender=AssessmentCycle, dispatch_uid="assessment.keep_closed.save")
+        pre_delete.connect(_keep_samples_closed, sender=AssessmentCycle, dispatch_uid="assessment.keep_closed.del")
 
         Job.register_kind("annual_review", _("Annual review"))
         from assessment.demo import seed_assessment

@@ -410,7 +410,11 @@ def seed_assessment(sender, *, seed: int, as_of: dt.date, history: bool, chunk: 
                                  sample_size=b.sample[1], drawn=list(b.sample[2]),
                                  policy=resolver.for_unit(unit_id=b.unit_id, path=b.path).explain(
                                      "evaluation_sample_share", "evaluation_sample_min"),
-                                 created_by=reviewer_for(plan.path))
+                                 created_by=reviewer_for(plan.path),
+                                 # R-ASM-3: closed on the due date, so the demo's aggregates show
+                                 # whatever the real date is against --as-of.
+                                 closed_at=_aware(_cycle_dates(year)["evaluations_due"], 18),
+                                 closed_by=reviewer_for(plan.path))
                 for b in with_sample
             ])
             w.bulk(EvaluationRating, [EvaluationRating(sample_id=s.pk, rating=r)

@@ -1,9 +1,13 @@
 """R-ASM, R-CLS, R-HON: the annual assessment of branches and their secretaries."""
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
-from django.db.models import Q
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models.lookups import StartsWith
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Person
@@ -140,6 +144,26 @@ class DutyReportEvent(models.Model):
         return Q(report__person__user=user)
 
 
+class EvaluationSampleQuerySet(ScopedQuerySet):
+    @staticmethod
+    def closed_q(*, today: dt.date | None = None) -> Q:
+        """R-ASM-3: a sample is closed when staff closed it, or when a cycle over its branch (the
+        branch or an ancestor, same year) is past its evaluations-due date or published. Any
+        covering cycle closes it: aggregates appear exactly when no ballot can be added any more."""
+        today = today or timezone.localdate()
+        covering = AssessmentCycle.objects.filter(
+            StartsWith(OuterRef("unit__path"), F("unit__path")), year=OuterRef("year"),
+        ).filter(Q(evaluations_due__lt=today) | Q(published_at__isnull=False))
+        return Q(closed_at__isnull=False) | Q(Exists(covering))
+
+    def with_closed(self, *, today: dt.date | None = None):
+        return self.annotate(is_closed=ExpressionWrapper(self.closed_q(today=today),
+                                                         output_field=models.BooleanField()))
+
+    def closed(self, *, today: dt.date | None = None):
+        return self.filter(self.closed_q(today=today))
+
+
 class EvaluationSample(models.Model):
     """R-ASM-3: the random draw of a branch's members who evaluate the secretary.
 
@@ -160,8 +184,13 @@ class EvaluationSample(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("drawn by"), null=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("drawn at"), auto_now_add=True)
+    # R-ASM-3: closed by staff before the due date; after the evaluations-due date of a cycle over
+    # the branch it is closed without this (see EvaluationSampleQuerySet.closed_q).
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
+    objects = EvaluationSampleQuerySet.as_manager()
     scope_path_lookup = "unit__path"
 
     class Meta:

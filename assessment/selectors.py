@@ -87,17 +87,25 @@ def calibration(*, user, year: int, unit: OrgUnit | None = None) -> dict:
     }
 
 
-def evaluation_aggregates(*, samples, year: int | None = None) -> dict[int, dict]:
-    """R-ASM-3: counts, member score and satisfaction share per sample, in one query.
+AGG_NOT_CLOSED = "not_closed"
+AGG_TOO_FEW = "too_few_answers"
 
-    An aggregate is given only when at least the policy's minimum of answers exists;
-    below it only the number of answers is told.
+
+def evaluation_aggregates(*, samples, year: int | None = None) -> dict[int, dict]:
+    """R-ASM-3: counts, member score and satisfaction share per sample, in two queries.
+
+    An aggregate is given only once the sample is closed (staff closed it, or a cycle over the
+    branch is past its evaluations-due date) and at least the policy's minimum of answers
+    exists. Otherwise it says only why — not how many answers there are, since a count of one
+    or two, beside who handed in a ballot, points at the people who rated.
     """
     samples = list(samples)
+    ids = [s.pk for s in samples]
     counts: dict = defaultdict(dict)
-    for sample_id, rating, n in (EvaluationRating.objects.filter(sample__in=[s.pk for s in samples])
+    for sample_id, rating, n in (EvaluationRating.objects.filter(sample__in=ids)
                                  .order_by().values_list("sample_id", "rating").annotate(n=Count("id"))):
         counts[sample_id][rating] = n
+    closed = set(EvaluationSample.objects.filter(pk__in=ids).closed().values_list("pk", flat=True)) if ids else set()
     resolvers: dict[int, PolicyResolver] = {}
     out = {}
     for s in samples:
@@ -106,14 +114,17 @@ def evaluation_aggregates(*, samples, year: int | None = None) -> dict[int, dict
         resolver = resolvers[s.year]
         policy = resolver.for_unit(unit_id=s.unit_id, path=s.unit.path)
         c = counts.get(s.pk, {})
-        answers = sum(c.values())
         minimum = policy.evaluation_min_answers
-        shown = answers >= minimum
+        is_closed = s.pk in closed
+        shown = is_closed and sum(c.values()) >= minimum
         out[s.pk] = {
             "rule": "R-ASM-3",
-            "answers": answers,
+            "closed": is_closed,
+            "closed_at": s.closed_at,
             "min_answers": minimum,
             "shown": shown,
+            "reason": None if shown else (AGG_TOO_FEW if is_closed else AGG_NOT_CLOSED),
+            "answers": sum(c.values()) if shown else None,
             "rating_counts": dict(sorted(c.items())) if shown else None,
             "member_score": member_score_compute(counts=c) if shown else None,
             "satisfaction": satisfaction_share(counts=c) if shown else None,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("evaluations/", views.EvaluationListView.as_view(), name="evaluations"),
     path("evaluations/draw/", views.EvaluationDrawView.as_view(), name="evaluation_draw"),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation"),
+    path("evaluations/<int:pk>/close/", views.EvaluationCloseView.as_view(), name="evaluation_close"),
     path("evaluations/<int:pk>/ballots/", views.EvaluationBallotsView.as_view(), name="evaluation_ballots"),
     path("evaluations/<int:pk>/import/", views.EvaluationImportView.as_view(), name="evaluation_import"),
     # R-ASM-4 indicators and the superior's scoring

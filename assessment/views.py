@@ -55,6 +55,7 @@ from assessment.services.duty_reports import (
     duty_report_submit,
 )
 from assessment.services.evaluations import (
+    evaluation_close,
     evaluation_ratings_import,
     evaluation_ratings_record,
     evaluation_sample_draw,
@@ -324,18 +325,33 @@ def evaluation_detail(request, pk):
     sample = access_by_id(EvaluationSample, user=request.user, pk=pk)
     agg = evaluation_aggregates(samples=[sample])[sample.pk]
     entered = sample.ratings.count()
-    can_enter = (request.user.is_superuser or request.user.role in STAFF_AND_SUPERVISORS) and not year_published(
-        unit=sample.unit, year=sample.year)
+    can_enter = ((request.user.is_superuser or request.user.role in STAFF_AND_SUPERVISORS) and not agg["closed"]
+                 and not year_published(unit=sample.unit, year=sample.year))
     remaining = max(sample.sample_size - entered, 0)
     labels = dict(Rating.choices)
     return render(request, "assessment/evaluation_detail.html", {
+        # The number entered is the entry's progress, for those who enter; it says nothing of a rating.
         "sample": sample, "agg": agg, "entered": entered if not request.user.is_secretary_role else None,
         "show_draw": _can_see_draw(request.user), "can_enter": can_enter and remaining > 0,
+        "can_close": request.user.is_staff_role and not agg["closed"],
         "remaining": remaining, "ballot_rows": range(min(remaining, 20)), "rating_choices": Rating.choices,
         "counts": [(labels[k], v) for k, v in (agg["rating_counts"] or {}).items()],
         "share_pct": _percent((sample.policy.get("evaluation_sample_share") or {}).get("value")),
         "minimum": (sample.policy.get("evaluation_sample_min") or {}).get("value"),
     })
+
+
+class EvaluationCloseView(RoleRequiredMixin, View):
+    """R-ASM-3: staff close a sample before its due date; its aggregate then shows and no ballot is added."""
+
+    def post(self, request, pk):
+        sample = access_by_id(EvaluationSample, user=request.user, pk=pk)
+        try:
+            evaluation_close(evaluation=sample, user=request.user)
+            messages.success(request, _("Evaluation closed."))
+        except ValidationError as exc:
+            _flash(request, exc)
+        return redirect("assessment:evaluation", pk=sample.pk)
 
 
 class EvaluationBallotsView(RoleRequiredMixin, View):

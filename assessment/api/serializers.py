@@ -68,18 +68,21 @@ class DutyReportDetailSerializer(DutyReportSerializer):
 
 
 class EvaluationSampleSerializer(serializers.ModelSerializer):
-    """R-ASM-3: the draw and the aggregate. Ballots are never listed; a secretary sees neither the
-    draw nor an aggregate below the policy's minimum of answers."""
+    """R-ASM-3: the draw and the aggregate. Ballots are never listed; the seed and the drawn roster
+    numbers are for staff only (a supervisor or secretary with the seed could redraw the list);
+    the aggregate appears only once the sample is closed and holds the policy's minimum of answers."""
 
     unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     aggregate = serializers.SerializerMethodField()
 
+    STAFF_ONLY_FIELDS = ("seed", "drawn")
+
     class Meta:
         model = EvaluationSample
         fields = ["id", "unit", "unit_name", "year", "seed", "member_count", "sample_size", "drawn", "policy",
-                  "created_at", "aggregate"]
-        read_only_fields = ["member_count", "sample_size", "drawn", "policy", "created_at"]
+                  "created_at", "closed_at", "aggregate"]
+        read_only_fields = ["member_count", "sample_size", "drawn", "policy", "created_at", "closed_at"]
         extra_kwargs = {"seed": {"required": False}}
         validators = []
 
@@ -91,8 +94,8 @@ class EvaluationSampleSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if request is not None and request.user.is_secretary_role:
-            for hidden in ("seed", "drawn"):
+        if request is None or not request.user.is_staff_role:
+            for hidden in self.STAFF_ONLY_FIELDS:
                 data.pop(hidden, None)
         return data
 

@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -55,6 +55,8 @@ from assessment.services.duty_reports import (
     duty_report_submit,
 )
 from assessment.services.evaluations import (
+    ERR_CLOSE_STAFF_ONLY,
+    evaluation_close,
     evaluation_ratings_import,
     evaluation_ratings_record,
     evaluation_sample_draw,
@@ -69,6 +71,8 @@ from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from core.choices import Role
 
 STAFF_AND_SUPERVISORS = (Role.STAFF, Role.SUPERVISOR)
+ERR_DRAW_STAFF_ONLY = _("Only staff draw a sample.")
+ERR_AUDIT_STAFF_ONLY = _("Only staff audit a draw.")
 
 
 class CycleViewSet(ScopedModelViewSet):
@@ -174,6 +178,15 @@ class EvaluationViewSet(ScopedModelViewSet):
         obj = self.get_object()
         return Response(EvaluationSampleSerializer(obj, context=self._context([obj])).data)
 
+    def _staff_only(self, message):
+        if not self.request.user.is_staff_role:
+            raise PermissionDenied(message)
+
+    def create(self, request, *args, **kwargs):
+        # R-ASM-3: whoever picks the seed knows the draw; only staff draw, as on the page.
+        self._staff_only(ERR_DRAW_STAFF_ONLY)
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = evaluation_sample_draw(unit=data["unit"], year=data["year"], by=self.request.user,
@@ -205,12 +218,19 @@ class EvaluationViewSet(ScopedModelViewSet):
     @extend_schema(responses=EvaluationVerifySerializer)
     @action(detail=True, methods=["get"])
     def verify(self, request, pk=None):
-        """Redraw from the recorded seed: does it give the recorded members?"""
-        if request.user.is_secretary_role:
-            raise ValidationError({"detail": [str(_("Only staff and supervisors audit a draw."))]})
+        """Redraw from the recorded seed: does it give the recorded members? Staff only (R-ASM-3)."""
+        self._staff_only(ERR_AUDIT_STAFF_ONLY)
         sample = self.get_object()
         return Response({"rule": "R-ASM-3", "seed": sample.seed, "reproduced": evaluation_sample_verify(
             sample=sample)})
+
+    @extend_schema(request=None, responses=EvaluationSampleSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """R-ASM-3: staff close the sample before its due date: its aggregate shows, no ballot is added."""
+        self._staff_only(ERR_CLOSE_STAFF_ONLY)
+        evaluation_close(evaluation=self.get_object(), user=request.user)
+        return self.retrieve(request, pk=pk)
 
     @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("unit", int)],
                    responses=EvaluationSatisfactionSerializer)

@@ -21,6 +21,7 @@ from assessment.models import (
     Classification,
     ClassificationChange,
     EvaluationRating,
+    EvaluationSample,
     Sanction,
 )
 from assessment.services.bulk import bulk_upsert
@@ -46,6 +47,8 @@ ERR_TIER = _("Unknown tier {value}.")
 
 TIER_POLICY_FIELDS = ("tier_good_min", "tier_fairly_good_min", "tier_average_min")
 WEIGHT_POLICY_FIELDS = ("superior_score_weight", "member_score_weight")
+EVALUATION_POLICY_FIELDS = ("evaluation_min_answers",)
+EXPLAINED_POLICY_FIELDS = (*WEIGHT_POLICY_FIELDS, *TIER_POLICY_FIELDS, *EVALUATION_POLICY_FIELDS)
 UPGRADE_POLICY_FIELDS = ("upgrade_poor_share", "upgrade_average_share", "upgrade_fairly_good_share",
                          "keep_good_share")
 # Posts whose holders answer for the branch's tier (R-CLS-5: 书记和驻联干部).
@@ -62,7 +65,9 @@ class BranchInput:
 
     unit_id: int
     superior: Decimal | None = None
+    # Ballot counts of the branch's sample, given only when the sample is closed (R-ASM-3).
     counts: dict = field(default_factory=dict)
+    evaluation_closed: bool | None = None  # None: no sample drawn
     negative_list: bool = False
     weak_and_lax: bool = False
     previous_tier: str = ""
@@ -71,21 +76,33 @@ class BranchInput:
 
 
 def classification_compute(*, branch: BranchInput, policy, policy_explained: dict | None = None) -> dict:
-    """R-CLS-1/2, R-ASM-4, R-POL-2: the tier of one branch and why — pure, no query."""
-    member = member_score_compute(counts=branch.counts, points=DEFAULT_RATING_POINTS)
+    """R-CLS-1/2, R-ASM-4, R-POL-2: the tier of one branch and why — pure, no query.
+
+    R-ASM-3: the member evaluation counts only from a closed sample with at least the policy's
+    minimum of answers; otherwise neither its score nor its counts (nor their number) are kept,
+    and the composite is the superior score alone, as for a branch without a sample.
+    """
+    answers = sum(branch.counts.values())
+    minimum = policy.evaluation_min_answers
+    used = bool(branch.evaluation_closed) and answers >= minimum
+    member = member_score_compute(counts=branch.counts, points=DEFAULT_RATING_POINTS) if used else None
     composite = composite_score_compute(superior=branch.superior, member=member, policy=policy)
     by_score = tier_for_score(score=composite, policy=policy) if composite is not None else None
     computed, applied = tier_apply_listings(tier=by_score, negative_list=branch.negative_list,
                                             weak_and_lax=branch.weak_and_lax)
     tier = branch.override_tier or computed or ""
     if policy_explained is None:
-        policy_explained = policy.explain(*WEIGHT_POLICY_FIELDS, *TIER_POLICY_FIELDS)
+        policy_explained = policy.explain(*EXPLAINED_POLICY_FIELDS)
+    evaluation = {"rule": "R-ASM-3", "used": used, "min_answers": minimum}
+    if used:
+        evaluation.update(answers=answers, rating_counts=dict(sorted(branch.counts.items())))
+    else:
+        evaluation["reason"] = "not_closed" if branch.evaluation_closed is False else "too_few_answers"
     explanation = {
         "rule": "R-CLS-1",
         "superior_score": branch.superior,
         "member_score": member,
-        "answers": sum(branch.counts.values()),
-        "rating_counts": dict(sorted(branch.counts.items())),
+        "member_evaluation": evaluation,
         "rating_points": {k.value: v for k, v in DEFAULT_RATING_POINTS.items()},
         "composite_score": composite,
         "tier_by_score": by_score or "",
@@ -177,7 +194,14 @@ def annual_review_run(*, cycle_id: int, report: Callable[[int, str], None] | Non
             "unit_id", "superior_score"):
         if uid in inputs:
             inputs[uid].superior = score
-    ballots = (EvaluationRating.objects.filter(sample__unit__path__startswith=scope, sample__year=year)
+    # R-ASM-3: only closed samples count; an open one could still change after the review.
+    samples = (EvaluationSample.objects.filter(unit__path__startswith=scope, year=year).with_closed()
+               .values_list("unit_id", "is_closed"))
+    for uid, is_closed in samples:
+        if uid in inputs:
+            inputs[uid].evaluation_closed = bool(is_closed)
+    ballots = (EvaluationRating.objects.filter(sample__in=EvaluationSample.objects.filter(
+        unit__path__startswith=scope, year=year).closed().values("pk"))
                .order_by().values_list("sample__unit_id", "rating").annotate(n=Count("id")))
     for uid, rating, n in ballots:
         if uid in inputs:
@@ -208,7 +232,7 @@ def annual_review_run(*, cycle_id: int, report: Callable[[int, str], None] | Non
         policy = resolver.for_unit(unit_id=uid, path=path)
         key = id(policy.values)
         if key not in explained:
-            explained[key] = policy.explain(*WEIGHT_POLICY_FIELDS, *TIER_POLICY_FIELDS)
+            explained[key] = policy.explain(*EXPLAINED_POLICY_FIELDS)
         out = classification_compute(branch=inputs[uid], policy=policy, policy_explained=explained[key])
         rows.append({"unit_id": uid, "year": year, "cycle_id": cycle.pk, "computed_at": stamp,
                      "override_tier": "", "override_reason": "", **out})

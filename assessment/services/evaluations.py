@@ -5,8 +5,9 @@ import secrets
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessment.choices import RATING_ALIASES, Rating
@@ -20,6 +21,9 @@ ERR_SAMPLE_EXISTS = _("The sample of this branch and year is drawn already.")
 ERR_RATING = _("Row {row}: unknown rating {value}; use 好, 较好, 一般 or 差.")
 ERR_TOO_MANY = _("{count} ballots would exceed the sample of {size} members.")
 ERR_YEAR_PUBLISHED = _("The {year} assessment is published; ballots can no longer change.")
+ERR_CLOSED = _("The evaluation is closed; no more ballots can be entered.")
+ERR_ALREADY_CLOSED = _("The evaluation is closed already.")
+ERR_CLOSE_STAFF_ONLY = _("Only staff close an evaluation.")
 ERR_EMPTY_FILE = _("The file holds no rating.")
 ERR_BAD_FILE = _("The file is not an Excel workbook (.xlsx).")
 
@@ -63,6 +67,35 @@ def evaluation_sample_verify(*, sample: EvaluationSample) -> bool:
                                    size=sample.sample_size) == list(sample.drawn)
 
 
+def evaluation_is_closed(*, sample: EvaluationSample) -> bool:
+    """R-ASM-3: closed by staff, or past the evaluations-due date (or published) of a cycle over the branch."""
+    return EvaluationSample.objects.filter(pk=sample.pk).closed().exists()
+
+
+def evaluation_close(*, evaluation: EvaluationSample, user) -> EvaluationSample:
+    """R-ASM-3: staff close a sample before its due date; one way — its aggregate shows, no ballot is added."""
+    if not (user.is_superuser or user.is_staff_role):
+        raise PermissionDenied(ERR_CLOSE_STAFF_ONLY)
+    with transaction.atomic():
+        sample = EvaluationSample.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
+        if evaluation_is_closed(sample=sample):
+            raise ValidationError({"closed_at": [ERR_ALREADY_CLOSED]})
+        sample.closed_at, sample.closed_by = timezone.now(), user
+        sample.save(update_fields=["closed_at", "closed_by"])
+    return sample
+
+
+def evaluation_samples_keep_closed(*, cycle: AssessmentCycle) -> int:
+    """R-ASM-3: before a cycle's dates, unit or year change or the cycle goes, stamp the samples
+    it closes (past its evaluations-due date, or published) so that they stay closed: an
+    aggregate once readable must never again take a ballot. Runs from pre_save and pre_delete."""
+    stored = AssessmentCycle.objects.filter(pk=cycle.pk).select_related("unit").first() if cycle.pk else None
+    if stored is None or not (stored.published_at or stored.evaluations_due < timezone.localdate()):
+        return 0
+    return EvaluationSample.objects.filter(unit__path__startswith=stored.unit.path, year=stored.year,
+                                           closed_at__isnull=True).update(closed_at=timezone.now())
+
+
 def parse_rating(value, *, row: int) -> str:
     text = str(value or "").strip()
     if text in Rating.values:
@@ -79,6 +112,9 @@ def evaluation_ratings_record(*, sample: EvaluationSample, ratings: Sequence[str
         sample = EvaluationSample.objects.select_for_update(of=("self",)).select_related("unit").get(pk=sample.pk)
         if year_published(unit=sample.unit, year=sample.year):
             raise ValidationError({"ratings": [ERR_YEAR_PUBLISHED.format(year=sample.year)]})
+        if evaluation_is_closed(sample=sample):
+            # Once the aggregate can be read, a further ballot would show by differencing.
+            raise ValidationError({"ratings": [ERR_CLOSED]})
         count = sample.ratings.count() + len(values)
         if count > sample.sample_size:
             raise ValidationError({"ratings": [ERR_TOO_MANY.format(count=count, size=sample.sample_size)]})
@@ -92,6 +128,8 @@ def evaluation_ratings_import(*, sample: EvaluationSample, file, by) -> int:
     """R-ASM-3, R-SEC-3: ballots from an Excel sheet, one rating a row in the first column, all or nothing."""
     from openpyxl import load_workbook
 
+    if evaluation_is_closed(sample=sample):
+        raise ValidationError({"file": [ERR_CLOSED]})
     try:
         sheet = load_workbook(file, read_only=True, data_only=True).worksheets[0]
     except Exception:  # noqa: BLE001 — any unreadable upload gets the same message

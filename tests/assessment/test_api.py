@@ -95,12 +95,12 @@ def test_ballots_are_anonymous_and_hidden_below_the_minimum(world, api):
     r = staff.post(f"/api/v1/evaluations/{sample['id']}/ratings/", {"ratings": ["好", "好", "较好", "差"]},
                    format="json")
     assert r.status_code == 200, r.content
-    assert r.json()["aggregate"] == {**r.json()["aggregate"], "answers": 4, "shown": False, "member_score": None,
+    assert r.json()["aggregate"] == {**r.json()["aggregate"], "answers": None, "shown": False, "member_score": None,
                                      "rating_counts": None, "satisfaction": None}
     sec = api(world.secretary_user)
     mine = sec.get(f"/api/v1/evaluations/{sample['id']}/").json()
     assert "drawn" not in mine and "seed" not in mine and mine["aggregate"]["shown"] is False
-    assert sec.get(f"/api/v1/evaluations/{sample['id']}/verify/").status_code == 400
+    assert sec.get(f"/api/v1/evaluations/{sample['id']}/verify/").status_code == 403
     # Excel import of a fifth ballot: now the aggregate shows, still with no evaluator anywhere.
     wb = Workbook()
     wb.active.append(["评价"])
@@ -111,6 +111,9 @@ def test_ballots_are_anonymous_and_hidden_below_the_minimum(world, api):
     buf.name = "ballots.xlsx"
     r = staff.post(f"/api/v1/evaluations/{sample['id']}/import/", {"file": buf}, format="multipart")
     assert r.status_code == 200, r.content
+    # R-ASM-3: still open — nothing shows until staff close the sample.
+    assert sec.get(f"/api/v1/evaluations/{sample['id']}/").json()["aggregate"]["shown"] is False
+    assert staff.post(f"/api/v1/evaluations/{sample['id']}/close/").status_code == 200
     agg = sec.get(f"/api/v1/evaluations/{sample['id']}/").json()["aggregate"]
     assert (agg["shown"], agg["answers"], agg["member_score"], agg["satisfaction"]) == (True, 5, "68.00", "60.0")
     assert [f.name for f in EvaluationRating._meta.concrete_fields] == ["id", "sample", "rating"]

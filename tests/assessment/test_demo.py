@@ -99,6 +99,18 @@ def test_most_evaluations_have_enough_answers_and_a_few_do_not(demo):
         assert s.ratings.count() <= s.sample_size <= s.member_count and len(s.drawn) == s.sample_size
 
 
+def test_demo_samples_are_closed_and_explanations_keep_no_counts_below_the_minimum(demo):
+    """R-ASM-3: the demo's samples are closed (the aggregates it shows do not depend on today's
+    date), and a branch below the minimum has no member score nor counts in its explanation."""
+    assert not EvaluationSample.objects.filter(year=YEAR, closed_at__isnull=True).exists()
+    rows = list(Classification.objects.filter(year=YEAR).values_list("member_score", "explanation"))
+    unused = [(m, e) for m, e in rows if not e["member_evaluation"]["used"]]
+    assert unused and len(unused) < len(rows)
+    for member_score, explanation in unused:
+        assert member_score is None and set(explanation["member_evaluation"]) == {
+            "rule", "used", "min_answers", "reason"}
+
+
 def test_duty_reports_in_every_state(demo):
     last = DutyReport.objects.filter(year=YEAR)
     assert set(last.values_list("state", flat=True)) == set(DutyReportState.values)

@@ -67,7 +67,7 @@ def test_it_requires_staff_to_draw(world):
 
 
 def test_ballots_are_entered_anonymously_and_aggregates_respect_the_minimum(world):
-    """R-ASM-3: 4 answers show no aggregate under the default minimum of 5; at 5 the share is 60.0%."""
+    """R-ASM-3: nothing shows while the sample is open; once staff close it, 5 answers give 60.0%."""
     _draw(world)
     sample = EvaluationSample.objects.get()
     staff = client_for(world.staff_a)
@@ -75,14 +75,19 @@ def test_ballots_are_entered_anonymously_and_aggregates_respect_the_minimum(worl
                {"rating": ["good", "good", "fairly_good", "average", ""]})
     assert EvaluationRating.objects.filter(sample=sample).count() == 4
     listing = staff.get("/assessment/evaluations/?year=2025").content.decode()
-    assert 'data-testid="hidden-aggregate"' in listing and "最低要求 5 份" in listing  # the default minimum, in the default language
+    assert 'data-testid="hidden-aggregate"' in listing and "评议截止前不予显示" in listing  # in the default language
     sec_page = client_for(world.secretary_user).get(f"/assessment/evaluations/{sample.pk}/").content.decode()
     assert 'data-testid="hidden-aggregate"' in sec_page and 'data-testid="satisfaction"' not in sec_page
     assert 'name="rating"' not in sec_page  # no entry form, nothing about single ballots
     client_for(world.supervisor_a).post(f"/assessment/evaluations/{sample.pk}/ballots/", {"rating": ["poor"]})
     assert EvaluationRating.objects.filter(sample=sample).count() == 5
     page = staff.get(f"/assessment/evaluations/{sample.pk}/").content.decode()
-    assert 'data-testid="satisfaction">60.0%' in page
+    assert 'data-testid="satisfaction"' not in page and 'data-testid="close"' in page  # open: not even staff
+    assert client_for(world.supervisor_a).post(f"/assessment/evaluations/{sample.pk}/close/").status_code == 403
+    staff.post(f"/assessment/evaluations/{sample.pk}/close/")
+    page = staff.get(f"/assessment/evaluations/{sample.pk}/").content.decode()
+    assert 'data-testid="satisfaction">60.0%' in page and 'data-testid="close"' not in page
+    assert 'name="rating"' not in page  # closed: no more entry
     listing = staff.get("/assessment/evaluations/?year=2025").content.decode()
     assert 'data-testid="jurisdiction-satisfaction">60.0%' in listing
     sec_page = client_for(world.secretary_user).get(f"/assessment/evaluations/{sample.pk}/").content.decode()
