@@ -9,8 +9,17 @@ def export_enterprise_coverage(self, *, job_id: int):
     from core.services.jobs import job_run
 
     job = Job.objects.get(pk=job_id)
-    job_run(job_id=job_id, work=lambda report: enterprise_coverage_export(job=job, report=report))
+    job_run(job_id=job_id, task_id=self.request.id or "",
+            work=lambda report: enterprise_coverage_export(job=job, report=report))
     return job_id
+
+
+@shared_task
+def fail_stale_jobs() -> dict:
+    """R-JOB-3: every few minutes, fail the jobs no worker took and those whose worker was lost."""
+    from core.services.jobs import jobs_fail_stale
+
+    return jobs_fail_stale()
 
 
 @shared_task(autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=5)
