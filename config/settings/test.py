@@ -18,4 +18,5 @@ STORAGES = {
 
 import tempfile  # noqa: E402
 
-MEDIA_ROOT = tempfile.mkdtemp(prefix="zhishu-test-media-")
+# The worker fault tests hand their media folder to the worker process they start.
+MEDIA_ROOT = env("ZHISHU_TEST_MEDIA_ROOT", default="") or tempfile.mkdtemp(prefix="zhishu-test-media-")
