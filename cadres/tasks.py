@@ -6,5 +6,5 @@ def apply_import(self, *, job_id: int) -> int:
     """R-SEC-3, R-JOB-3: write a confirmed import (roster or units) on its job row."""
     from cadres.imports.jobs import import_job_apply
 
-    import_job_apply(job_id=job_id, task_id=self.request.id or "")
+    import_job_apply(job_id=job_id, task=self)
     return job_id

@@ -6,11 +6,10 @@ def export_enterprise_coverage(self, *, job_id: int):
     """R-ORG-3 export as a background job: loads the job id, calls the service."""
     from core.models import Job
     from core.services.exports import enterprise_coverage_export
-    from core.services.jobs import job_run
+    from core.services.jobs import job_run_task
 
     job = Job.objects.get(pk=job_id)
-    job_run(job_id=job_id, task_id=self.request.id or "",
-            work=lambda report: enterprise_coverage_export(job=job, report=report))
+    job_run_task(self, job_id=job_id, work=lambda report: enterprise_coverage_export(job=job, report=report))
     return job_id
 
 

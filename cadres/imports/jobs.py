@@ -12,7 +12,7 @@ from cadres.imports.readers import KIND_UNITS, read_table
 from cadres.imports.roster import ERR_HAS_ERRORS, roster_import_apply, roster_import_preview
 from cadres.imports.units import units_import
 from core.models import Job
-from core.services.jobs import job_run
+from core.services.jobs import job_run, job_run_task
 
 ERR_UPLOAD_GONE = _("The uploaded file is no longer stored; upload it again.")
 
@@ -42,11 +42,18 @@ def _apply(job: Job, report) -> dict:
     return roster_import_apply(user=user, preview=preview, report=report)
 
 
-def import_job_apply(*, job_id: int, task_id: str = "") -> Job | None:
-    """Write a pending import job's file: all rows or none; None when it was not pending (confirmed already)."""
+def import_job_apply(*, job_id: int, task=None) -> Job | None:
+    """Write a pending import job's file: all rows or none; None when it was not pending (confirmed already).
+
+    ``task``: the Celery task running it, if any (a redelivered task may take over a lost run)."""
     job = Job.objects.select_related("created_by").get(pk=job_id)
-    done = job_run(job_id=job_id, task_id=task_id, work=lambda report: _apply(job, report),
-                   refused_on=(ValidationError,))
+    def work(report):
+        return _apply(job, report)
+
+    if task is not None:
+        done = job_run_task(task, job_id=job_id, work=work, refused_on=(ValidationError,))
+    else:
+        done = job_run(job_id=job_id, work=work, refused_on=(ValidationError,))
     if done is not None and done.state == "succeeded":
         default_storage.delete(job.params["path"])
     return done

@@ -147,7 +147,8 @@ def _pause_for_tests(job: Job, progress: int) -> None:
 
 
 def job_run(*, job_id: int, work: Callable[[Callable[[int, str], None]], dict | None],
-            refused_on: tuple[type[Exception], ...] = (), task_id: str = "") -> Job | None:
+            refused_on: tuple[type[Exception], ...] = (), task_id: str = "",
+            soft_time_limit: int | None = None) -> Job | None:
     """Run ``work(report)`` for a pending job: mark it running, store its result, or its error.
 
     The job is claimed once (a row lock, then pending → running), so a second click or a second
@@ -183,7 +184,7 @@ def job_run(*, job_id: int, work: Callable[[Callable[[int, str], None]], dict | 
     except SoftTimeLimitExceeded:
         logger.error("job %s timed out", job_id)
         _finish(job_id, state=JobState.FAILED,
-                error=str(ERR_TIMED_OUT.format(seconds=settings.CELERY_TASK_SOFT_TIME_LIMIT)))
+                error=str(ERR_TIMED_OUT.format(seconds=soft_time_limit or settings.CELERY_TASK_SOFT_TIME_LIMIT)))
         return Job.objects.get(pk=job_id)
     except Exception as exc:  # noqa: BLE001 — any failure ends the job with a readable error
         logger.exception("job %s failed", job_id)
@@ -194,6 +195,14 @@ def job_run(*, job_id: int, work: Callable[[Callable[[int, str], None]], dict | 
             heartbeat.stop()
     _finish(job_id, state=JobState.SUCCEEDED, progress=100, result=result)
     return Job.objects.get(pk=job_id)
+
+
+def job_run_task(task, *, job_id: int, work, refused_on: tuple[type[Exception], ...] = ()) -> Job | None:
+    """``job_run`` from inside a bound Celery task: its message id (for a redelivery) and its time limit."""
+    request = task.request
+    limits = getattr(request, "timelimit", None) or (None, None)
+    return job_run(job_id=job_id, work=work, refused_on=refused_on, task_id=request.id or "",
+                   soft_time_limit=limits[1] or getattr(task, "soft_time_limit", None))
 
 
 def _messages(exc: Exception) -> list[str]:

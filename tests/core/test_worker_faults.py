@@ -32,7 +32,7 @@ from cadres.models import Appointment, Person
 from config.celery import app
 from core.choices import JobState
 from core.models import Job
-from core.services.jobs import ERR_WORKER_LOST, job_create
+from core.services.jobs import ERR_TIMED_OUT, ERR_WORKER_LOST, job_create
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -86,7 +86,7 @@ def _database_url() -> str:
 
 
 @contextlib.contextmanager
-def worker(queue: str, log: Path, **env_extra: str):
+def worker(queue: str, log: Path, pool: str = "solo", **env_extra: str):
     """A Celery worker in its own process (and session); killed in ``finally`` whatever happens."""
     env = {
         **os.environ,
@@ -95,6 +95,7 @@ def worker(queue: str, log: Path, **env_extra: str):
         "CELERY_BROKER_URL": _broker_url(),
         "CELERY_RESULT_BACKEND": _broker_url(),
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        "PYTHONUNBUFFERED": "1",
         "ZHISHU_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "ZHISHU_JOB_HEARTBEAT_SECONDS": "1",
         "ZHISHU_JOB_LEASE_SECONDS": str(LEASE_SECONDS),
@@ -104,9 +105,9 @@ def worker(queue: str, log: Path, **env_extra: str):
     }
     with open(log, "ab") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
+            [sys.executable, "-m", "celery", "-A", "config", "worker", f"--pool={pool}", "--concurrency=1", "-Q", queue,
              "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "--loglevel=INFO"],
+             "--without-heartbeat", f"--loglevel={os.environ.get('ZHISHU_FAULT_LOGLEVEL', 'INFO')}"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         yield proc
@@ -212,3 +213,22 @@ def test_a_worker_killed_mid_roster_import_writes_nothing_and_the_job_ends_faile
     assert job.error == with_zh and "中断" in job.error
     assert (Person.objects.count(), Appointment.objects.count(), Person.history.count()) == before  # wholly before
     assert default_storage.exists(stored)  # the upload stays for a new import of the same file
+
+
+def test_a_job_past_its_soft_time_limit_in_a_real_worker_ends_failed_as_timed_out(world, services, fault_dir):
+    """R-JOB-3: time limits need the prefork pool (the production one); the job says it timed out."""
+    from assessment.tasks import run_annual_review
+    from tests.assessment.helpers import make_cycle
+
+    cycle = make_cycle(unit=world.county_a)
+    job = job_create(kind="annual_review", user=world.staff_a, unit=world.county_a, params={"cycle": cycle.pk})
+    queue, log = f"zhishu-fault-{uuid.uuid4().hex}", fault_dir / "worker.log"
+    with worker(queue, log, pool="prefork", ZHISHU_TEST_JOB_PAUSE=f"annual_review:75:{fault_dir / 'paused'}"):
+        # The sender stamps the limits on the message (CELERY_TASK_SOFT_TIME_LIMIT by default); 2 s here.
+        _send(run_annual_review, kwargs={"job_id": job.pk, "cycle_id": cycle.pk}, queue=queue,
+              soft_time_limit=2, time_limit=30)
+        _wait(lambda: Job.objects.get(pk=job.pk).state == JobState.FAILED, timeout=30,
+              what="the job to time out", log=log)
+    job.refresh_from_db()
+    assert job.error == str(ERR_TIMED_OUT.format(seconds=2)) and "超时" in job.error
+    assert Classification.objects.filter(year=2025).count() == 0  # its transaction rolled back
