@@ -152,8 +152,9 @@ def job_run(*, job_id: int, work: Callable[[Callable[[int, str], None]], dict | 
     """Run ``work(report)`` for a pending job: mark it running, store its result, or its error.
 
     The job is claimed once (a row lock, then pending → running), so a second click or a second
-    task for the same job does nothing and gets None (or the job, when it is not pending). Only
-    the same task message delivered again (``task_id``) may take over a run whose worker died.
+    task for the same job does nothing and gets None. Only the same task message delivered
+    again (``task_id``) may take over a run whose worker died (its heartbeat silent for the
+    lease); a redelivery while the first run is alive is logged and left to it.
     ``work`` must leave the data as it was when it raises (its writes are atomic). An exception
     in ``refused_on`` (the user's own mistake, such as a file that no longer validates) ends the
     job as failed with its messages and is not raised: the caller reads ``job.error``; the user
