@@ -24,8 +24,9 @@ from django.views.generic import FormView, TemplateView
 
 from cadres.imports.readers import KIND_ROSTER, KIND_UNITS, read_table
 from cadres.imports.rejects import rejected_rows_xlsx
-from cadres.imports.roster import ERR_HAS_ERRORS, roster_import_apply, roster_import_preview
+from cadres.imports.roster import roster_import_preview
 from cadres.imports.units import units_import
+from cadres.tasks import apply_import
 from cadres.resources import (
     ROSTER_TITLE,
     AppointmentResource,
@@ -38,7 +39,7 @@ from core.choices import JobState, Role
 from core.models import Job
 from core.permissions import RoleRequiredMixin
 from core.scoping import access_by_id
-from core.services.jobs import job_create, job_run
+from core.services.jobs import job_create, job_enqueue
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 IMPORT_JOB_KINDS = {KIND_ROSTER: "import_roster", KIND_UNITS: "import_units"}
@@ -48,6 +49,7 @@ ERR_TOO_LARGE = _("The file is larger than {size} MB; split it into smaller file
 MSG_APPLIED = _("Imported: {summary}.")
 MSG_ALREADY_APPLIED = _("This file has been imported already.")
 MSG_NOT_APPLIED = _("Nothing was written: {error}")
+MSG_RUNNING = _("The import is being written; this page shows when it is done.")
 
 
 class ImportForm(forms.Form):
@@ -135,6 +137,12 @@ class ImportPreviewView(RoleRequiredMixin, TemplateView):
         if job.state == JobState.SUCCEEDED:
             context["result"] = job.result or {}
             return context
+        if job.state == JobState.FAILED:  # refused at confirm, timed out or its worker lost: start anew
+            context["failed"] = True
+            return context
+        if job.state == JobState.RUNNING or job.enqueued_at:
+            context["running"] = True
+            return context
         checked = _check(job, self.request.user)
         context.update(checked)
         context["plans_shown"] = checked["plans"][:PREVIEW_ROWS_SHOWN]
@@ -153,35 +161,28 @@ def _summary(result: dict) -> str:
 
 
 class ImportConfirmView(RoleRequiredMixin, View):
-    """Apply a checked file: all rows in one transaction, or nothing (R-SEC-3); a second confirm does nothing."""
+    """Apply a checked file: all rows in one transaction, or nothing (R-SEC-3); a second confirm does nothing.
+
+    The writing is a job (``cadres.tasks.apply_import``): a worker runs it in production, the
+    request itself in eager mode. A file refused at this point ends the job as failed (R-JOB-3).
+    """
 
     def post(self, request, pk):
         job = _import_job(request, pk)
-        try:
-            done = job_run(job_id=job.pk, work=lambda report: self._apply(job, request.user),
-                           reopen_on=(ValidationError,))
-        except ValidationError as exc:
-            messages.error(request, MSG_NOT_APPLIED.format(error=" ".join(exc.messages)))
-            return redirect("cadres:import-preview", pk=job.pk)
-        if done is None:
-            messages.info(request, MSG_ALREADY_APPLIED)
-            return redirect("cadres:import-preview", pk=job.pk)
-        result = done.result
-        # R-SEC-1: the upload holds ID numbers and phones; once written, the copy is not kept.
-        default_storage.delete(job.params["path"])
-        messages.success(request, MSG_APPLIED.format(summary=_summary(result)))
+        sent = job.state == JobState.PENDING and not job.enqueued_at
+        if sent:
+            job_enqueue(job=job, task=apply_import, on_commit=False)
+        job.refresh_from_db()
+        if job.state == JobState.SUCCEEDED:
+            if sent:
+                messages.success(request, MSG_APPLIED.format(summary=_summary(job.result or {})))
+            else:
+                messages.info(request, MSG_ALREADY_APPLIED)
+        elif job.state == JobState.FAILED:
+            messages.error(request, MSG_NOT_APPLIED.format(error=job.error))
+        else:
+            messages.info(request, MSG_RUNNING)
         return redirect("cadres:import-preview", pk=job.pk)
-
-    @staticmethod
-    def _apply(job: Job, user) -> dict:
-        table = _read_job_file(job)
-        if job.params.get("kind") == KIND_UNITS:
-            created, errors = units_import(user=user, table=table)
-            if errors:
-                raise ValidationError(ERR_HAS_ERRORS)
-            return {"units_created": len(created)}
-        preview = roster_import_preview(user=user, rows=table)
-        return roster_import_apply(user=user, preview=preview)
 
 
 def _attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:

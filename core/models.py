@@ -306,6 +306,13 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # R-JOB-3 under faults: when the task was sent (a pending job no worker takes is failed by the
+    # sweep), which task message runs it (a redelivery of the same message may take it over), how
+    # often it was started, and the last sign of life of the run (its lease).
+    enqueued_at = models.DateTimeField(_("sent to the workers at"), null=True, blank=True)
+    task_id = models.CharField(_("task id"), max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
 
     objects = OwnedQuerySet.as_manager()
     owner_field = "created_by"

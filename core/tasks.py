@@ -6,11 +6,19 @@ def export_enterprise_coverage(self, *, job_id: int):
     """R-ORG-3 export as a background job: loads the job id, calls the service."""
     from core.models import Job
     from core.services.exports import enterprise_coverage_export
-    from core.services.jobs import job_run
+    from core.services.jobs import job_run_task
 
     job = Job.objects.get(pk=job_id)
-    job_run(job_id=job_id, work=lambda report: enterprise_coverage_export(job=job, report=report))
+    job_run_task(self, job_id=job_id, work=lambda report: enterprise_coverage_export(job=job, report=report))
     return job_id
+
+
+@shared_task
+def fail_stale_jobs() -> dict:
+    """R-JOB-3: every few minutes, fail the jobs no worker took and those whose worker was lost."""
+    from core.services.jobs import jobs_fail_stale
+
+    return jobs_fail_stale()
 
 
 @shared_task(autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=5)

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from core.choices import Role
+from core.choices import JobState, Role
 from core.models import Job
 from core.permissions import RoleRequiredMixin
 from core.scoping import ScopedViewMixin
@@ -250,16 +250,15 @@ class ImportPreviewView(RoleRequiredMixin, TemplateView):
                 created = attendance_import_commit(user=request.user, file=io.BytesIO(fh.read()))
             return {**(job.result or {}), "created": created}
 
-        try:
-            done = job_run(job_id=job.pk, work=work, reopen_on=(ValidationError,))
-        except ValidationError as exc:
-            for msgs in exc.message_dict.values():
-                for msg in msgs:
-                    messages.error(request, msg)
-            return redirect("training:import-preview", pk=pk)
-        if done is None:  # confirmed already (a second click, another tab)
-            messages.error(request, ERR_IMPORT_ALREADY_DONE)
+        # R-JOB-3: a file refused now (the data changed since the preview) ends the job as failed.
+        done = job_run(job_id=job.pk, work=work, refused_on=(ValidationError,))
+        if done is None:  # confirmed already (a second click, another tab) or failed already
+            job.refresh_from_db()
+            messages.error(request, job.error if job.state == JobState.FAILED else ERR_IMPORT_ALREADY_DONE)
             return redirect("training:import-preview", pk=job.pk)
+        if done.state == JobState.FAILED:
+            messages.error(request, done.error)
+            return redirect("training:import-preview", pk=pk)
         job = done
         messages.success(request, _("%(n)d attendances imported.") % {"n": job.result["created"]})
         return redirect(reverse("training:compliance"))

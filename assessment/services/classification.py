@@ -244,6 +244,7 @@ def annual_review_run(*, cycle_id: int, report: Callable[[int, str], None] | Non
         bulk_upsert(model=Classification, rows=rows, unique_fields=["unit", "year"],
                     update_fields=["cycle", "superior_score", "member_score", "composite_score", "computed_tier",
                                    "tier", "previous_tier", "movement", "explanation", "computed_at"])
+        report(75, "saving sanctions")
         sanctions = sanctions_sync(scope_path=scope, year=year, outcomes=outcomes, stamp=stamp)
     report(90, "upgrade targets")
     from assessment.selectors import upgrade_targets_for_unit

@@ -361,8 +361,12 @@ def _close_reserve_entries(appointments: list[Appointment]) -> int:
     return total
 
 
-def roster_import_apply(*, user, preview: Preview) -> dict[str, int]:
-    """R-SEC-3: write a checked roster in one transaction — all rows or none — keeping the audit trail (R-SEC-2)."""
+def roster_import_apply(*, user, preview: Preview, report=None) -> dict[str, int]:
+    """R-SEC-3: write a checked roster in one transaction — all rows or none — keeping the audit trail (R-SEC-2).
+
+    ``report(progress, message)`` is told when the people are written and the appointments follow (R-JOB-3).
+    """
+    report = report or (lambda progress, message="": None)
     if not preview.is_valid:
         raise ValidationError({"file": [ERR_HAS_ERRORS]})
     history_user = user if getattr(user, "pk", None) else None
@@ -387,6 +391,7 @@ def roster_import_apply(*, user, preview: Preview) -> dict[str, int]:
                 for plan in changed_people:
                     plan.person.updated_at = now
                 bulk_update_with_history([p.person for p in changed_people], Person, fields, **history)
+            report(50, "people written")
 
             new_posts = []
             for plan in plans:

@@ -209,8 +209,24 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# R-JOB-3 under faults: a task is acknowledged only once it has run, and a task whose worker
+# process died is given back to the broker; the job row decides whether a redelivery runs
+# (core.services.jobs). Time limits apply to every task; past the soft one the job is failed.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("ZHISHU_JOB_SOFT_TIME_LIMIT", default=30 * 60)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+# An unacknowledged task (its worker killed) goes back to the queue after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# A running job writes a heartbeat this often; without one for the lease, its worker is taken as lost.
+_ON_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+ZHISHU_JOB_HEARTBEAT_SECONDS = env.int("ZHISHU_JOB_HEARTBEAT_SECONDS", default=0 if _ON_SQLITE else 15)
+ZHISHU_JOB_LEASE_SECONDS = env.int("ZHISHU_JOB_LEASE_SECONDS", default=90)
+# A job sent to the workers that none took within this many seconds is marked failed.
+ZHISHU_JOB_PENDING_TIMEOUT = env.int("ZHISHU_JOB_PENDING_TIMEOUT", default=60 * 60)
+# Runs of one job (redeliveries after a lost worker included) before it is marked failed.
+ZHISHU_JOB_MAX_ATTEMPTS = env.int("ZHISHU_JOB_MAX_ATTEMPTS", default=2)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="zhishu@localhost")
@@ -234,6 +250,11 @@ ZHISHU_BASE_URL = env("DJANGO_BASE_URL", default="http://127.0.0.1:8000")
 # Periodic tasks (django-celery-beat syncs these into its database tables when beat starts).
 # Each app adds its entries here; the task itself only loads ids and calls a service.
 CELERY_BEAT_SCHEDULE: dict = {
+    # R-JOB-3: jobs no worker took, and jobs whose worker was lost, end as failed with a message.
+    "core-fail-stale-jobs": {
+        "task": "core.tasks.fail_stale_jobs",
+        "schedule": crontab(minute="*/5"),
+    },
     # R-JOB-2: notices are mailed right after they are stored; this retries what failed.
     "core-mail-pending-notices": {
         "task": "core.tasks.mail_pending_notices",

@@ -6,6 +6,10 @@ DEBUG = False
 SECRET_KEY = "test-only"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# No heartbeat thread in tests unless asked (the worker fault tests set it), and the fault tests
+# pause hook "kind:progress:marker-file" (core.services.jobs._pause_for_tests).
+ZHISHU_JOB_HEARTBEAT_SECONDS = env.int("ZHISHU_JOB_HEARTBEAT_SECONDS", default=0)
+ZHISHU_TEST_JOB_PAUSE = env("ZHISHU_TEST_JOB_PAUSE", default="")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -14,7 +18,8 @@ STORAGES = {
 
 import tempfile  # noqa: E402
 
-MEDIA_ROOT = tempfile.mkdtemp(prefix="zhishu-test-media-")
+# The worker fault tests hand their media folder to the worker process they start.
+MEDIA_ROOT = env("ZHISHU_TEST_MEDIA_ROOT", default="") or tempfile.mkdtemp(prefix="zhishu-test-media-")
 
 # django-axes keeps its failure counts in the database (rolled back after every test), so
 # one test's failed logins never lock out another. Django's test Client.login() calls

@@ -9,10 +9,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from cadres.imports.readers import ERR_CSV_ENCODING
-from cadres.imports.roster import ERR_UNKNOWN_UNIT
+from cadres.imports.roster import ERR_HAS_ERRORS, ERR_UNKNOWN_UNIT
 from cadres.models import Appointment, Person
 from core.choices import JobState
-from core.models import Job
+from core.models import Job, OrgUnit
 from tests.cadres.test_import import FIRST_DATA_ROW, roster_row, roster_xlsx
 from tests.factories import make_unit
 
@@ -87,7 +87,40 @@ def test_a_file_with_errors_shows_them_by_row_and_column_and_cannot_be_confirmed
     client.post(reverse("cadres:import-confirm", args=[job.pk]))
     assert not Person.objects.filter(unit__code="430721001003").exists()  # nothing half-written
     job.refresh_from_db()
-    assert job.state == JobState.PENDING
+    # R-JOB-3: a refused import ends as failed with the reason, not "pending 0%" forever.
+    assert job.state == JobState.FAILED and job.error == str(ERR_HAS_ERRORS)
+
+
+@pytest.mark.django_db
+def test_an_import_refused_at_confirm_ends_failed_and_a_new_import_can_start(client, world, media):
+    """R-JOB-3 / R-SEC-3: the file checked clean, then its unit's code changed before the confirm."""
+    unit = make_unit(parent=world.township_a, code="430721001003", name="红星村党支部")
+    client = client_for(client, world.staff_a)
+    content = roster_xlsx([roster_row(name="姜春生", unit_code="430721001003")])
+    upload(client, content)
+    job = Job.objects.get(created_by=world.staff_a)
+    assert client.get(reverse("cadres:import-preview", args=[job.pk])).context["can_confirm"] is True
+    OrgUnit.objects.filter(pk=unit.pk).update(code="430721009999")
+
+    response = client.post(reverse("cadres:import-confirm", args=[job.pk]), follow=True)
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and job.finished_at is not None
+    assert job.error == str(ERR_HAS_ERRORS)
+    assert not Person.objects.filter(name="姜春生").exists()
+    page = response.content.decode()
+    assert "data-import-failed" in page and str(ERR_HAS_ERRORS) in page
+    assert reverse("cadres:import-confirm", args=[job.pk]) not in page  # no confirm button left
+    assert reverse("cadres:import-upload") in page  # "start a new import"
+    # A second confirm of the failed job writes nothing and says why again.
+    client.post(reverse("cadres:import-confirm", args=[job.pk]))
+    assert not Person.objects.filter(name="姜春生").exists()
+
+    OrgUnit.objects.filter(pk=unit.pk).update(code="430721001003")
+    upload(client, content)
+    new_job = Job.objects.filter(created_by=world.staff_a).exclude(pk=job.pk).get()
+    client.post(reverse("cadres:import-confirm", args=[new_job.pk]))
+    new_job.refresh_from_db()
+    assert new_job.state == JobState.SUCCEEDED and Person.objects.filter(name="姜春生").exists()
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from cadres.services.id_numbers import ERR_ID_CHECKSUM, ERR_ID_FLOAT
+from core.choices import JobState
 from core.models import Job
 from tests.factories import PersonFactory
 from tests.training.factories import CourseFactory
@@ -160,6 +161,9 @@ def test_the_page_shows_row_7_and_confirming_writes_nothing(world, course, peopl
     assert "import-errors" in page and ">7<" in page
     client.post(response.url)
     assert Attendance.objects.count() == 0
+    job = Job.objects.get(created_by=world.staff_a)  # R-JOB-3: refused means failed, not pending forever
+    assert job.state == JobState.FAILED and job.error == str(ERR_IMPORT_INVALID)
+    assert "import-failed" in client.get(response.url).content.decode()
     rejected = client.get(response.url + "errors.xlsx")
     ws = load_workbook(io.BytesIO(rejected.content)).active
     assert ws.cell(row=1, column=len(HEADERS) + 1).value == "错误"
