@@ -38,3 +38,14 @@ def access_by_id(model, *, user, pk, for_update: bool = False):
         return qs.get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def visible_rows(model, user):
+    """The rows of ``model`` that ``user`` may see: its own ``visible_to`` where it has one; a model
+    without scoping (users, say) only for superusers. No user, no rows."""
+    manager = model._default_manager
+    if hasattr(manager, "visible_to"):
+        return manager.visible_to(user)
+    if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
+        return manager.all()
+    return manager.none()

@@ -1,0 +1,129 @@
+"""Issue 7, reads that crossed the subtree (R-ORG-2, R-SEC-1): each test failed on the code before its fix.
+
+The names of county A's units, people and courses stand for its data: none of them may reach
+a user outside county A, whatever the page, renderer or role.
+"""
+import importlib
+
+import django_filters
+import pytest
+from django.apps import apps
+
+from tests.training.factories import CourseFactory
+
+COUNTY_A_NAMES = ("甲县委", "甲镇党委", "东风村党支部", "新华村党支部", "秦秀英", "杨志强", "甲县示范培训班")
+BROWSABLE = ["attendances", "people", "appointments", "honours", "duty-reports", "sanctions", "policies",
+             "cycles", "courses", "classifications", "reserve-candidates", "org-units", "scores",
+             "evaluations", "branch-listings", "indicator-templates"]
+
+
+@pytest.fixture
+def course_a(world):
+    return CourseFactory(name="甲县示范培训班", organiser=world.county_a)
+
+
+def _filtersets():
+    for app in apps.get_app_configs():
+        if app.name.split(".")[0] in ("core", "cadres", "training", "assessment", "stipends"):
+            try:
+                importlib.import_module(f"{app.name}.filtersets")
+            except ModuleNotFoundError:
+                continue
+    seen, todo = set(), [django_filters.FilterSet]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                todo.append(sub)
+    return [c for c in seen if c.__module__.split(".")[0] in ("core", "cadres", "training", "assessment",
+                                                               "stipends")]
+
+
+def test_every_filterset_of_the_project_inherits_the_scoped_base():
+    """R-ORG-2: a filterset that builds its choices from .objects.all() cannot be added unnoticed."""
+    from core import filtersets
+
+    base = getattr(filtersets, "ScopedFilterSet", None)
+    found = _filtersets()
+    assert len(found) >= 10
+    assert base is not None and [c.__name__ for c in found if not issubclass(c, base)] == []
+
+
+@pytest.mark.parametrize("name", BROWSABLE)
+def test_the_browsable_api_filter_form_offers_nothing_of_another_county(world, client, course_a, name):
+    """Issue 7 leak 1: the filter dropdowns listed every unit, person and course of the city."""
+    client.force_login(world.outsider)
+    response = client.get(f"/api/v1/{name}/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert [n for n in COUNTY_A_NAMES if n in body] == []
+    assert "乙县委" in body or name not in ("people", "appointments", "attendances", "policies")
+
+
+@pytest.mark.parametrize("name", ["attendances", "people", "appointments", "duty-reports", "courses"])
+def test_a_secretary_sees_no_other_branch_in_the_browsable_api(world, client, course_a, name):
+    client.force_login(world.secretary_user)
+    body = client.get(f"/api/v1/{name}/", HTTP_ACCEPT="text/html").content.decode()
+    assert [n for n in ("新华村党支部", "杨志强", "石桥村党支部", "吴国庆", "乙县委") if n in body] == []
+
+
+@pytest.mark.parametrize("url,field", [
+    ("/api/v1/people/?unit={}", "unit"),
+    ("/api/v1/appointments/?unit={}", "unit"),
+    ("/api/v1/attendances/?unit={}", "unit"),
+    ("/api/v1/courses/?organiser={}", "organiser"),
+    ("/api/v1/policies/?unit={}", "unit"),
+    ("/api/v1/cycles/?unit={}", "unit"),
+    ("/api/v1/sanctions/?unit={}", "unit"),
+    ("/api/v1/honours/?within={}", "within"),
+    ("/api/v1/duty-reports/?within={}", "within"),
+    ("/api/v1/org-units/?within={}", "within"),
+    ("/api/v1/org-units/?parent={}", "parent"),
+    ("/api/v1/reports/upgrade-targets/?unit={}", "unit"),
+])
+def test_a_unit_of_another_county_answers_like_an_unknown_one(world, api, url, field):
+    """Issue 7 leak 1: ``?unit=<another county>`` gave 200-empty and an unknown id 400: an existence oracle."""
+    client = api(world.outsider)
+    foreign = client.get(url.format(world.county_a.pk))
+    unknown = client.get(url.format(999999))
+    assert foreign.status_code == unknown.status_code == 400
+    assert field in foreign.json()
+    assert foreign.json() == unknown.json()
+    assert client.get(url.format(world.county_b.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("url,field", [
+    ("/api/v1/attendances/?person={}", "person"),
+    ("/api/v1/appointments/?person={}", "person"),
+    ("/api/v1/honours/?person={}", "person"),
+])
+def test_a_person_of_another_county_answers_like_an_unknown_one(world, api, url, field):
+    client = api(world.outsider)
+    foreign = client.get(url.format(world.person_a2.pk))
+    unknown = client.get(url.format(999999))
+    assert foreign.status_code == unknown.status_code == 400
+    assert foreign.json() == unknown.json() and field in foreign.json()
+
+
+def test_a_course_of_another_county_answers_like_an_unknown_one(world, api, course_a):
+    client = api(world.outsider)
+    foreign = client.get(f"/api/v1/attendances/?course={course_a.pk}")
+    unknown = client.get("/api/v1/attendances/?course=999999")
+    assert foreign.status_code == unknown.status_code == 400
+    assert foreign.json() == unknown.json() and "course" in foreign.json()
+
+
+def test_a_filterset_without_a_request_offers_nothing(world):
+    from cadres.filtersets import PersonFilterSet
+
+    assert list(PersonFilterSet().filters["unit"].queryset) == []
+
+
+@pytest.mark.parametrize("user", ["outsider", "secretary_user"])
+def test_the_courses_page_filter_lists_only_visible_units(world, login, course_a, user):
+    """Issue 7 leak 2: /training/courses/'s organiser filter listed every unit of the city to every role."""
+    body = login(getattr(world, user)).get("/training/courses/").content.decode()
+    hidden = ("甲县委", "甲镇党委", "新华村党支部", "甲县示范培训班") if user == "outsider" else (
+        "新华村党支部", "乙县委", "石桥村党支部")
+    assert [n for n in hidden if n in body] == []
