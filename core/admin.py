@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.http import Http404
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,6 +22,26 @@ class ScopedAdminMixin:
         if "queryset" not in kwargs and hasattr(related.objects, "visible_to"):
             kwargs["queryset"] = related.objects.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # simple_history's pages fetch the object and its versions by id, past get_queryset: a row
+    # outside the subtree (or deleted) would show every past value. They answer 404 instead.
+    def _refuse_outside_scope(self, request, object_id):
+        if request.user.is_superuser:
+            return
+        try:
+            visible = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, TypeError):
+            visible = False
+        if not visible:
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._refuse_outside_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._refuse_outside_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
 
 @admin.register(OrgUnit)

@@ -127,3 +127,67 @@ def test_the_courses_page_filter_lists_only_visible_units(world, login, course_a
     hidden = ("甲县委", "甲镇党委", "新华村党支部", "甲县示范培训班") if user == "outsider" else (
         "新华村党支部", "乙县委", "石桥村党支部")
     assert [n for n in hidden if n in body] == []
+
+
+# ---------------------------------------------------------------- leak 3: admin history pages
+
+def _admin_user(user):
+    from django.contrib.auth.models import Permission
+
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(*Permission.objects.filter(
+        content_type__app_label__in=["core", "cadres", "training", "assessment"]))
+    return user
+
+
+def _history_targets(world, course_a):
+    from assessment.models import DutyReport
+    from core.models import Policy
+
+    policy = Policy.objects.create(unit=world.county_a, year=2026)
+    report = DutyReport.objects.create(unit=world.village_a1, person=world.secretary_a1, year=2026,
+                                       work_done="甲县述职")
+    return {
+        "cadres/person": world.person_a2, "cadres/appointment": world.appointment_a2,
+        "core/orgunit": world.village_a2, "core/policy": policy, "assessment/dutyreport": report,
+        "training/course": course_a,
+    }
+
+
+@pytest.mark.parametrize("target", ["cadres/person", "cadres/appointment", "core/orgunit", "core/policy",
+                                    "assessment/dutyreport", "training/course"])
+def test_admin_history_of_another_countys_row_is_not_found(world, client, course_a, target):
+    """Issue 7 leak 3: a county-B admin user read a county-A person's versions, with the full ID number."""
+    obj = _history_targets(world, course_a)[target]
+    version = obj.history.latest("history_date")
+    client.force_login(_admin_user(world.outsider))
+    assert client.get(f"/admin/{target}/{obj.pk}/history/").status_code == 404
+    assert client.get(f"/admin/{target}/{obj.pk}/history/{version.history_id}/").status_code == 404
+    client.force_login(_admin_user(world.staff_a))
+    assert client.get(f"/admin/{target}/{obj.pk}/history/").status_code == 200
+    assert client.get(f"/admin/{target}/{obj.pk}/history/{version.history_id}/").status_code == 200
+
+
+def test_admin_history_of_a_deleted_row_is_refused_to_a_scoped_admin(world, client):
+    pk = world.person_b1.pk
+    version = world.person_b1.history.latest("history_date").history_id
+    world.appointment_b1.delete()
+    world.person_b1.delete()
+    client.force_login(_admin_user(world.outsider))
+    assert client.get(f"/admin/cadres/person/{pk}/history/").status_code == 404
+    assert client.get(f"/admin/cadres/person/{pk}/history/{version}/").status_code == 404
+
+
+def test_every_history_admin_goes_through_the_scoped_queryset():
+    from django.contrib import admin
+    from simple_history.admin import SimpleHistoryAdmin
+
+    from core.admin import ScopedAdminMixin
+
+    history_admins = [a for a in admin.site._registry.values() if isinstance(a, SimpleHistoryAdmin)]
+    assert len(history_admins) >= 10
+    assert [type(a).__name__ for a in history_admins if not isinstance(a, ScopedAdminMixin)] == []
+    assert [type(a).__name__ for a in history_admins
+            if type(a).history_view is not ScopedAdminMixin.history_view
+            or type(a).history_form_view is not ScopedAdminMixin.history_form_view] == []
