@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
@@ -54,7 +56,12 @@ class OrgUnitAdmin(ScopedAdminMixin, TreeAdmin, SimpleHistoryAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Users of the admin user's subtree. A scoped (non-superuser) admin user places users only
+    inside that subtree (their own account included), never makes anyone staff or superuser,
+    and hands out only the permissions and groups they hold themselves (R-ORG-2)."""
+
     fieldsets = BaseUserAdmin.fieldsets + ((_("Jurisdiction"), {"fields": ("unit", "role")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Jurisdiction"), {"fields": ("unit", "role")}),)
     list_display = ("username", "first_name", "unit", "role", "is_active")
     list_filter = ("role", "is_active")
     raw_id_fields = ("unit",)
@@ -63,7 +70,43 @@ class UserAdmin(BaseUserAdmin):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(unit__path__startswith=request.user.unit.path) if request.user.unit_id else qs.none()
+        if not request.user.unit_id:
+            return qs.none()
+        return qs.filter(unit__path__startswith=request.user.unit.path, is_superuser=False)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        return fields + ("is_superuser", "is_staff")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            kwargs["queryset"] = OrgUnit.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            if db_field.name == "user_permissions":
+                kwargs["queryset"] = grantable_permissions(request.user)
+            elif db_field.name == "groups":
+                kwargs["queryset"] = request.user.groups.all()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        # The form offers only what the editor may grant; what the user holds beyond it stays.
+        obj, kept_permissions, kept_groups = form.instance, [], []
+        if change and not request.user.is_superuser:
+            kept_permissions = list(obj.user_permissions.exclude(pk__in=grantable_permissions(request.user)))
+            kept_groups = list(obj.groups.exclude(pk__in=request.user.groups.all()))
+        super().save_related(request, form, formsets, change)
+        obj.user_permissions.add(*kept_permissions)
+        obj.groups.add(*kept_groups)
+
+
+def grantable_permissions(user):
+    """The permissions a scoped admin user holds, directly or through a group: all they may hand out."""
+    return Permission.objects.filter(Q(user=user) | Q(group__user=user)).distinct()
 
 
 @admin.register(Policy)

@@ -191,3 +191,90 @@ def test_every_history_admin_goes_through_the_scoped_queryset():
     assert [type(a).__name__ for a in history_admins
             if type(a).history_view is not ScopedAdminMixin.history_view
             or type(a).history_form_view is not ScopedAdminMixin.history_form_view] == []
+
+
+# ---------------------------------------------------------------- leak 4: the user admin
+
+def _user_admin(user, *codenames):
+    from django.contrib.auth.models import Permission
+
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "change_user", "add_user",
+                                                                       *codenames]))
+    return user
+
+
+def _user_post(user, **changes):
+    data = {"username": user.username, "first_name": user.first_name, "last_name": "", "email": "",
+            "is_active": "on", "date_joined_0": "2026-01-01", "date_joined_1": "08:00:00",
+            "unit": str(user.unit_id or ""), "role": user.role, "user_permissions": [], "groups": []}
+    if user.is_staff:
+        data["is_staff"] = "on"
+    data.update(changes)
+    return data
+
+
+def test_a_scoped_admin_cannot_move_their_own_account_to_the_city(world, client):
+    """Issue 7 leak 4: a scoped admin user set their own unit to the city and so saw everything."""
+    admin_user = _user_admin(world.staff_a)
+    client.force_login(admin_user)
+    response = client.post(f"/admin/core/user/{admin_user.pk}/change/", _user_post(admin_user, unit=world.city.pk))
+    assert response.status_code == 200 and "unit" in response.context["adminform"].form.errors
+    admin_user.refresh_from_db()
+    assert admin_user.unit_id == world.county_a.pk
+
+
+def test_a_scoped_admin_cannot_place_a_user_in_another_county(world, client):
+    client.force_login(_user_admin(world.staff_a))
+    target = world.township_staff
+    client.post(f"/admin/core/user/{target.pk}/change/", _user_post(target, unit=world.county_b.pk))
+    target.refresh_from_db()
+    assert target.unit_id == world.township_a.pk
+    response = client.post("/admin/core/user/add/", {"username": "newcomer", "usable_password": "false",
+                                                     "unit": world.county_b.pk, "role": "staff"})
+    assert response.status_code == 200 and "unit" in response.context["adminform"].form.errors
+
+
+def test_a_scoped_admin_grants_neither_superuser_nor_staff_nor_permissions_they_lack(world, client):
+    from django.contrib.auth.models import Group, Permission
+
+    admin_user = _user_admin(world.staff_a)
+    powerful = Group.objects.create(name="全市管理员")
+    delete_person = Permission.objects.get(codename="delete_person")
+    client.force_login(admin_user)
+    page = client.get(f"/admin/core/user/{world.township_staff.pk}/change/").content.decode()
+    assert 'name="is_superuser"' not in page and 'name="is_staff"' not in page
+    assert "全市管理员" not in page and "delete_person" not in page
+    for target in (admin_user, world.township_staff):
+        client.post(f"/admin/core/user/{target.pk}/change/", _user_post(
+            target, is_superuser="on", is_staff="on", user_permissions=[delete_person.pk], groups=[powerful.pk]))
+        target.refresh_from_db()
+        assert not target.is_superuser and target.is_staff == (target == admin_user)
+        assert not target.user_permissions.filter(pk=delete_person.pk).exists()
+        assert not target.groups.exists()
+
+
+def test_a_scoped_admin_keeps_the_permissions_a_user_holds_beyond_their_own(world, client):
+    from django.contrib.auth.models import Permission
+
+    delete_person = Permission.objects.get(codename="delete_person")
+    world.township_staff.user_permissions.add(delete_person)
+    client.force_login(_user_admin(world.staff_a))
+    response = client.post(f"/admin/core/user/{world.township_staff.pk}/change/",
+                           _user_post(world.township_staff, first_name="新名"))
+    assert response.status_code == 302
+    world.township_staff.refresh_from_db()
+    assert world.township_staff.first_name == "新名"
+    assert world.township_staff.user_permissions.filter(pk=delete_person.pk).exists()
+
+
+def test_a_scoped_admin_sees_only_the_users_of_their_subtree(world, client):
+    from core.models import User
+
+    boss = User.objects.create_superuser("city_root", password="x", unit=world.county_a)
+    client.force_login(_user_admin(world.staff_a))
+    page = client.get("/admin/core/user/").content.decode()
+    assert "township_staff" in page and "outsider" not in page and "city_root" not in page
+    assert client.get(f"/admin/core/user/{world.outsider.pk}/change/").status_code == 302
+    assert client.get(f"/admin/core/user/{boss.pk}/password/").status_code in (302, 404)
