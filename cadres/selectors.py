@@ -9,7 +9,8 @@ from cadres.models import Appointment, Person, ReserveCandidate
 from cadres.services.id_numbers import normalise_id_number
 from core.choices import Level, Sector
 from core.models import OrgUnit
-from core.services.policies import PolicyResolver, policy_effective
+from core.selectors import anchor_unit
+from core.services.policies import PolicyResolver, policy_defaults, policy_effective
 
 
 def person_find_by_id_number(*, id_number: str, queryset=None) -> Person | None:
@@ -79,8 +80,8 @@ def reserve_coverage(*, user, year: int) -> dict:
 
 def under_35_ledger(*, user, on_date: dt.date) -> dict:
     """R-RES-3: village secretaries, deputies and reserves younger than the policy's limit on ``on_date``."""
-    anchor = user.unit if user.unit_id else OrgUnit.get_first_root_node()
-    policy = policy_effective(unit=anchor, year=on_date.year)
+    anchor = anchor_unit(user=user)
+    policy = policy_effective(unit=anchor, year=on_date.year) if anchor else policy_defaults(year=on_date.year)
     limit = policy.youth_age_limit
     born_after = on_date - relativedelta(years=limit)
     leaders = (

@@ -48,7 +48,7 @@ from core.choices import Role
 from core.models import OrgUnit, Policy
 from core.permissions import RoleRequiredMixin
 from core.scoping import ScopedViewMixin, access_by_id
-from core.selectors import branch_counts_by_child
+from core.selectors import anchor_unit, branch_counts_by_child
 from core.services.policies import policy_effective
 
 PAGE_SIZE = 50
@@ -450,7 +450,7 @@ def _explained(unit, year, *fields) -> dict | None:
 
 
 def _anchor(user):
-    return user.unit if user.unit_id else OrgUnit.objects.visible_to(user).order_by("depth", "path").first()
+    return anchor_unit(user=user)
 
 
 def _year(request) -> int:

@@ -9,6 +9,8 @@ import django_filters
 import pytest
 from django.apps import apps
 
+from core.choices import Role
+from tests.factories import make_user
 from tests.training.factories import CourseFactory
 
 COUNTY_A_NAMES = ("甲县委", "甲镇党委", "东风村党支部", "新华村党支部", "秦秀英", "杨志强", "甲县示范培训班")
@@ -278,3 +280,86 @@ def test_a_scoped_admin_sees_only_the_users_of_their_subtree(world, client):
     assert "township_staff" in page and "outsider" not in page and "city_root" not in page
     assert client.get(f"/admin/core/user/{world.outsider.pk}/change/").status_code == 302
     assert client.get(f"/admin/core/user/{boss.pk}/password/").status_code in (302, 404)
+
+
+# ---------------------------------------------------------------- leaks 5 and 6: upgrade targets and calibration
+
+def _classified_county_a(world, *, published: bool):
+    from django.utils import timezone
+
+    from assessment.choices import Tier
+    from assessment.models import Classification
+    from tests.assessment.helpers import make_cycle
+
+    cycle = make_cycle(unit=world.county_a, year=2025)
+    if published:
+        cycle.published_at = timezone.now()
+        cycle.save()
+    for unit, tier in ((world.village_a1, Tier.FAIRLY_GOOD), (world.village_a2, Tier.POOR)):
+        Classification.objects.create(unit=unit, year=2025, cycle=cycle, tier=tier, computed_tier=tier,
+                                      previous_tier=Tier.POOR, superior_score=60, member_score=60,
+                                      composite_score=60)
+    return cycle
+
+
+def _counts(data):
+    return {g["previous_tier"]: g["count"] for g in data["groups"] if g["count"]}
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.SUPERVISOR])
+def test_a_login_without_a_unit_sees_no_upgrade_targets(world, api, login, role):
+    """Issue 7 leak 5: a staff login with no unit saw the whole city (anchor_unit fell back to the root)."""
+    _classified_county_a(world, published=True)
+    nobody = make_user(unit=None, role=role, username=f"no_unit_{role}")
+    response = api(nobody).get("/api/v1/reports/upgrade-targets/?year=2025")
+    assert response.status_code in (200, 403)
+    if response.status_code == 200:
+        assert _counts(response.json()) == {} and response.json()["unit"] is None
+    body = api(nobody).get("/api/v1/reports/calibration/?year=2025").content.decode()
+    assert "甲县委" not in body and "市委" not in body and '"count":1' not in body.replace(" ", "")
+    page = login(nobody).get("/assessment/upgrade-targets/?year=2025")
+    assert page.status_code in (200, 403)
+    assert "市委" not in page.content.decode() and "新华村党支部" not in page.content.decode()
+
+
+def test_a_login_without_a_unit_sees_no_city_policy_or_evaluations(world, api):
+    from core.models import Policy
+
+    Policy.objects.create(unit=world.city, year=2025, youth_age_limit=40)
+    nobody = make_user(unit=None, role=Role.STAFF, username="no_unit")
+    ledger = api(nobody).get("/api/v1/reports/under-35/?date=2025-06-01")
+    assert ledger.status_code == 200
+    assert ledger.json()["policy"]["youth_age_limit"]["unit_id"] is None
+    assert ledger.json()["policy"]["youth_age_limit"]["value"] != 40
+    assert api(nobody).get("/api/v1/evaluations/satisfaction/?year=2025").status_code in (200, 403, 404)
+
+
+def test_upgrade_targets_for_unit_counts_only_what_the_user_sees(world):
+    from assessment.selectors import upgrade_targets_for_unit
+
+    _classified_county_a(world, published=False)
+    assert _counts(upgrade_targets_for_unit(unit=world.city, year=2025, user=world.outsider)) == {}
+    assert _counts(upgrade_targets_for_unit(unit=world.city, year=2025, user=world.staff_a)) == {"poor": 2}
+
+
+def test_a_secretary_gets_no_counts_of_unpublished_tiers(world, api):
+    """Issue 7 leak 6: a secretary read the counts of a year still in calibration through upgrade targets."""
+    _classified_county_a(world, published=False)
+    client = api(world.secretary_user)
+    for url in ("/api/v1/reports/upgrade-targets/?year=2025",
+                f"/api/v1/reports/upgrade-targets/?year=2025&unit={world.village_a1.pk}",
+                "/api/v1/reports/calibration/?year=2025"):
+        response = client.get(url)
+        assert response.status_code in (200, 400, 403)
+        if response.status_code == 200 and "groups" in response.json():
+            assert _counts(response.json()) == {}
+        if response.status_code == 200 and "by_sector" in response.json():
+            assert all(row["total"] == 0 for row in response.json()["by_sector"])
+    assert _counts(api(world.supervisor_a).get("/api/v1/reports/upgrade-targets/?year=2025").json()) == {"poor": 2}
+
+
+def test_a_secretary_sees_only_their_own_published_branch_in_upgrade_targets(world, api):
+    _classified_county_a(world, published=True)
+    data = api(world.secretary_user).get("/api/v1/reports/upgrade-targets/?year=2025").json()
+    assert _counts(data) == {"poor": 1}
+    assert "新华村党支部" not in str(data)
