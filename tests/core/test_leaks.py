@@ -3,6 +3,7 @@
 The names of county A's units, people and courses stand for its data: none of them may reach
 a user outside county A, whatever the page, renderer or role.
 """
+import datetime as dt
 import importlib
 
 import django_filters
@@ -363,3 +364,22 @@ def test_a_secretary_sees_only_their_own_published_branch_in_upgrade_targets(wor
     data = api(world.secretary_user).get("/api/v1/reports/upgrade-targets/?year=2025").json()
     assert _counts(data) == {"poor": 1}
     assert "新华村党支部" not in str(data)
+
+
+# ---------------------------------------------------------------- leak 7: a person's change history
+
+def test_a_persons_history_shows_no_appointment_in_a_unit_the_viewer_cannot_see(world, login):
+    """Issue 7 leak 7: person_history read Appointment.history unscoped, naming posts in other counties."""
+    from tests.factories import AppointmentFactory
+
+    AppointmentFactory(person=world.person_a2, unit=world.village_b1, start_date=dt.date(2020, 1, 1),
+                       end_date=dt.date(2021, 1, 1))
+    page = login(world.staff_a).get(f"/cadres/people/{world.person_a2.pk}/").content.decode()
+    assert "杨志强" in page and "石桥村党支部" not in page
+
+    from cadres.selectors import person_history
+
+    whats = [str(r["what"]) for r in person_history(user=world.staff_a, person=world.person_a2)]
+    assert any("新华村党支部" in w for w in whats) and not any("石桥村党支部" in w for w in whats)
+    everything = [str(r["what"]) for r in person_history(user=world.township_staff, person=world.person_a2)]
+    assert not any("石桥村党支部" in w for w in everything)
