@@ -10,6 +10,7 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from .models import Job, Notice, OrgUnit, Policy, User
+from .scoping import users_visible_to, visible_rows
 
 
 class ScopedAdminMixin:
@@ -19,10 +20,18 @@ class ScopedAdminMixin:
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    # Who did what is recorded by the services; here it is shown, never chosen (a choice of
+    # accounts would list those of other counties, and a past one may lie outside the subtree).
+    recorded_fields = ("created_by", "published_by", "scored_by", "by", "last_review_job")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        names = {f.name for f in self.model._meta.concrete_fields}
+        return fields + tuple(n for n in self.recorded_fields if n in names and n not in fields)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if "queryset" not in kwargs and hasattr(related.objects, "visible_to"):
-            kwargs["queryset"] = related.objects.visible_to(request.user)
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = visible_rows(db_field.related_model, request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # simple_history's pages fetch the object and its versions by id, past get_queryset: a row
@@ -67,12 +76,7 @@ class UserAdmin(BaseUserAdmin):
     raw_id_fields = ("unit",)
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        if not request.user.unit_id:
-            return qs.none()
-        return qs.filter(unit__path__startswith=request.user.unit.path, is_superuser=False)
+        return super().get_queryset(request).filter(pk__in=users_visible_to(request.user).values("pk"))
 
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))

@@ -383,3 +383,20 @@ def test_a_persons_history_shows_no_appointment_in_a_unit_the_viewer_cannot_see(
     assert any("新华村党支部" in w for w in whats) and not any("石桥村党支部" in w for w in whats)
     everything = [str(r["what"]) for r in person_history(user=world.township_staff, person=world.person_a2)]
     assert not any("石桥村党支部" in w for w in everything)
+
+
+# ---------------------------------------------------------------- dropdowns of the admin's change forms
+
+def test_admin_change_forms_offer_no_account_or_unit_of_another_county(world, client):
+    """The honour form's 'created by' listed every login of the city; Person.user accepted any account."""
+    from assessment.models import Honour
+
+    honour = Honour.objects.create(kind="outstanding_secretary", year=2025, unit=world.village_b1,
+                                   person=world.person_b1, level="district", created_by=world.outsider)
+    client.force_login(_admin_user(world.outsider))
+    page = client.get(f"/admin/assessment/honour/{honour.pk}/change/").content.decode()
+    assert "secretary_a1" not in page and "staff_a" not in page and "东风村党支部" not in page
+    data = {"name": world.person_b1.name, "gender": world.person_b1.gender,
+            "unit": world.village_b1.pk, "user": world.secretary_user.pk}
+    response = client.post(f"/admin/cadres/person/{world.person_b1.pk}/change/", data)
+    assert "user" in response.context["adminform"].form.errors
