@@ -427,3 +427,25 @@ def test_the_admin_notice_form_lists_only_accounts_of_the_subtree(world, client)
     client.force_login(_admin_user(world.outsider))
     page = client.get("/admin/core/notice/add/").content.decode()
     assert [n for n in ("staff_a", "secretary_a1", "supervisor_a", "township_staff") if n in page] == []
+
+
+def test_a_filter_that_narrows_its_own_choices_stays_narrowed_and_scoped(world, rf):
+    import django_filters as df
+
+    from cadres.models import Person
+    from core.filtersets import ScopedFilterSet
+    from core.models import OrgUnit
+
+    class Narrow(ScopedFilterSet):
+        unit = df.ModelChoiceFilter(queryset=OrgUnit.objects.filter(level="branch"))
+        other = df.ModelChoiceFilter(field_name="unit", queryset=lambda request: OrgUnit.objects.all())
+
+        class Meta:
+            model = Person
+            fields = []
+
+    request = rf.get("/")
+    request.user = world.outsider
+    fs = Narrow(request=request)
+    assert set(fs.filters["unit"].queryset) == {world.village_b1}
+    assert set(fs.filters["other"].queryset) == {world.county_b, world.township_b, world.village_b1}
