@@ -119,6 +119,8 @@ class UserAdmin(BaseUserAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit":
             kwargs["queryset"] = OrgUnit.objects.visible_to(request.user)
+            # A user without a unit would fall out of the scoped admin user's sight at once.
+            kwargs["required"] = not request.user.is_superuser
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

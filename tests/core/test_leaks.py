@@ -234,9 +234,13 @@ def test_a_scoped_admin_cannot_place_a_user_in_another_county(world, client):
     client.post(f"/admin/core/user/{target.pk}/change/", _user_post(target, unit=world.county_b.pk))
     target.refresh_from_db()
     assert target.unit_id == world.township_a.pk
+    for unit in (world.county_b.pk, ""):
+        response = client.post("/admin/core/user/add/", {"username": "newcomer", "usable_password": "false",
+                                                         "unit": unit, "role": "staff"})
+        assert response.status_code == 200 and "unit" in response.context["adminform"].form.errors
     response = client.post("/admin/core/user/add/", {"username": "newcomer", "usable_password": "false",
-                                                     "unit": world.county_b.pk, "role": "staff"})
-    assert response.status_code == 200 and "unit" in response.context["adminform"].form.errors
+                                                     "unit": world.village_a2.pk, "role": "secretary"})
+    assert response.status_code == 302
 
 
 def test_a_scoped_admin_grants_neither_superuser_nor_staff_nor_permissions_they_lack(world, client):
