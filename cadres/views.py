@@ -210,7 +210,7 @@ def _diff(model, newer, older) -> list[str]:
         return []
     changed = []
     for field in model._meta.concrete_fields:
-        if field.name in ("id", "created_at", "updated_at"):
+        if field.name in ("id", "created_at", "updated_at", "id_number_hash"):
             continue
         if getattr(newer, field.attname, None) != getattr(older, field.attname, None):
             changed.append(str(field.verbose_name))

@@ -167,6 +167,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
+# R-SEC-1: encryption at rest of ID numbers and phones (core.crypto). ZHISHU_FIELD_KEYS are Fernet keys,
+# newest first, comma-separated (rotate: put a new key first, run ``manage.py rotate_field_keys``, then drop
+# the old one); ZHISHU_HASH_KEY keys the HMAC that finds an ID number and keeps it unique. Production
+# requires both; local and test settings fall back to fixed development keys.
+ZHISHU_FIELD_KEYS = env.list("ZHISHU_FIELD_KEYS", default=[])
+ZHISHU_HASH_KEY = env("ZHISHU_HASH_KEY", default="")
+# Uploaded import files never confirmed are deleted after this many hours (core.services.uploads).
+ZHISHU_UPLOAD_RETENTION_HOURS = env.int("ZHISHU_UPLOAD_RETENTION_HOURS", default=24)
+
 ZHISHU_SITE_NAME = _("Zhishu")
 # The site's address, for links in mailed notices.
 ZHISHU_BASE_URL = env("DJANGO_BASE_URL", default="http://127.0.0.1:8000")
