@@ -1,8 +1,10 @@
 """django-import-export resources of the registry: exports with Chinese headers, and a plain round-trip import.
 
 Every resource is built for one user (``PersonResource(user=...)``): its queryset is the
-user's subtree (R-ORG-2), so an export holds nothing the user may not see; ID numbers are
-masked unless the user is staff (R-SEC-1); units and people named in an imported row are
+user's subtree (R-ORG-2), so an export holds nothing the user may not see; ID numbers and
+phones are masked unless the resource is built with ``reveal=`` naming them, which the export
+view allows staff only and writes to the access log (R-SEC-1); every text cell that a
+spreadsheet would run as a formula is neutralised (core.services.exports.safe_cell); units and people named in an imported row are
 looked up only inside the subtree; imported rows pass the same services' validation as a
 form (``person_validate``, ``appointment_validate``), and are saved with the importing user
 in the history (R-SEC-2).
@@ -34,9 +36,13 @@ ROSTER_TITLE = "党支部书记花名册"
 TEXT_HEADERS = {"公民身份号码", "组织代码", "联系电话"}
 
 
-def can_see_id_numbers(user) -> bool:
-    """R-SEC-1: staff (and superusers) export ID numbers in full; everyone else gets them masked."""
-    return bool(getattr(user, "is_staff_role", False))
+def _id_number(resource, person) -> str:
+    """R-SEC-1: in full only when the export was asked to reveal it (staff, logged); masked otherwise."""
+    return person.id_number if "id_number" in resource.reveal else person.masked_id_number
+
+
+def _phone(resource, person) -> str:
+    return person.phone if "phone" in resource.reveal else person.masked_phone
 
 
 class ParsedWidget(widgets.Widget):
@@ -126,10 +132,11 @@ class PersonByIdNumberWidget(widgets.Widget):
 class ScopedResource(resources.ModelResource):
     """A resource for one user: rows, lookups and history all belong to that user's subtree."""
 
-    def __init__(self, *, user=None, **kwargs):
+    def __init__(self, *, user=None, reveal=(), **kwargs):
         # user=None sees nothing: django-import-export builds a bare resource only to list its fields.
         super().__init__(**kwargs)
         self.user = user
+        self.reveal = frozenset(reveal)
         for field in self.fields.values():
             if isinstance(field.widget, (UnitByCodeWidget, PersonByIdNumberWidget)):
                 field.widget.user = user
@@ -190,7 +197,10 @@ class PersonResource(ScopedResource):
         return person_find_by_id_number(id_number=value, queryset=self.get_queryset())
 
     def dehydrate_id_number(self, person):
-        return person.id_number if can_see_id_numbers(self.user) else person.masked_id_number
+        return _id_number(self, person)
+
+    def dehydrate_phone(self, person):
+        return _phone(self, person)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         self._validate_with(person_validate, instance, import_validation_errors)
@@ -232,8 +242,7 @@ class AppointmentResource(ScopedResource):
         return super().get_queryset().select_related("person", "unit")
 
     def dehydrate_person(self, appointment):
-        person = appointment.person
-        return person.id_number if can_see_id_numbers(self.user) else person.masked_id_number
+        return _id_number(self, appointment.person)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         self._validate_with(appointment_validate, instance, import_validation_errors)
@@ -259,7 +268,7 @@ class RosterResource(resources.ModelResource):
                                     widget=_choice_widget(n.parse_selection, n.SELECTION_WORDS))
     is_full_time = fields.Field("is_full_time", "是否专职", widget=_yes_no_widget())
     is_dual_leader = fields.Field("is_dual_leader", "是否双带头人", widget=_yes_no_widget())
-    phone = fields.Field("person__phone", "联系电话")
+    phone = fields.Field(column_name="联系电话")
     notes = fields.Field("person__notes", "备注")
 
     class Meta:
@@ -268,9 +277,10 @@ class RosterResource(resources.ModelResource):
                   "unit_name", "unit_code", "role", "start_month", "selection_method", "is_full_time",
                   "is_dual_leader", "phone", "notes")
 
-    def __init__(self, *, user, **kwargs):
+    def __init__(self, *, user, reveal=(), **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self.reveal = frozenset(reveal)
         self._seq = 0
 
     def get_queryset(self):
@@ -282,8 +292,10 @@ class RosterResource(resources.ModelResource):
         return self._seq
 
     def dehydrate_id_number(self, appointment):
-        person = appointment.person
-        return person.id_number if can_see_id_numbers(self.user) else person.masked_id_number
+        return _id_number(self, appointment.person)
+
+    def dehydrate_phone(self, appointment):
+        return _phone(self, appointment.person)
 
 
 # --- files ---------------------------------------------------------------------------------
