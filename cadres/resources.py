@@ -14,6 +14,7 @@ The 花名册 (``RosterResource``) is export-only: its rows go back in through
 """
 import io
 
+import tablib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
@@ -29,6 +30,7 @@ from cadres.selectors import person_find_by_id_number
 from cadres.services.appointments import appointment_validate
 from cadres.services.people import person_validate
 from core.models import OrgUnit
+from core.services.exports import safe_row
 
 ERR_UNKNOWN_PERSON = _("No person with this ID number in your jurisdiction.")
 
@@ -129,7 +131,15 @@ class PersonByIdNumberWidget(widgets.Widget):
         return value.id_number if value is not None else ""
 
 
-class ScopedResource(resources.ModelResource):
+class SafeExportMixin:
+    """R-SEC-1: every exported row is neutralised against formula injection, whatever format the rows
+    are written in afterwards (the pages' xlsx and CSV, the admin's export action)."""
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        return safe_row(super().export_resource(instance, selected_fields, **kwargs))
+
+
+class ScopedResource(SafeExportMixin, resources.ModelResource):
     """A resource for one user: rows, lookups and history all belong to that user's subtree."""
 
     def __init__(self, *, user=None, reveal=(), **kwargs):
@@ -248,7 +258,7 @@ class AppointmentResource(ScopedResource):
         self._validate_with(appointment_validate, instance, import_validation_errors)
 
 
-class RosterResource(resources.ModelResource):
+class RosterResource(SafeExportMixin, resources.ModelResource):
     """R-SEL-1..5: the current secretaries as a 花名册 — the header row of the roster files counties keep."""
 
     seq = fields.Field(column_name="序号")
@@ -317,7 +327,7 @@ def dataset_xlsx(dataset, *, title: str | None = None) -> bytes:
         cell.font = Font(bold=True)
     text_columns = [i for i, h in enumerate(headers, start=1) if h in TEXT_HEADERS]
     for values in dataset:
-        sheet.append(list(values))
+        sheet.append(safe_row(values))
         for col in text_columns:
             sheet.cell(row=sheet.max_row, column=col).number_format = "@"
     for col, header in enumerate(headers, start=1):
@@ -328,8 +338,9 @@ def dataset_xlsx(dataset, *, title: str | None = None) -> bytes:
 
 
 def dataset_csv(dataset) -> bytes:
-    """CSV in UTF-8 with a BOM, which Chinese Excel opens without garbling."""
-    return base_formats.CSV().export_data(dataset).encode("utf-8-sig")
+    """CSV in UTF-8 with a BOM, which Chinese Excel opens without garbling; formula-like cells neutralised."""
+    safe = tablib.Dataset(*(safe_row(values) for values in dataset), headers=dataset.headers)
+    return base_formats.CSV().export_data(safe).encode("utf-8-sig")
 
 
 def dataset_from_file(data: bytes, *, filename: str):
