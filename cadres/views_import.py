@@ -137,6 +137,11 @@ class ImportPreviewView(RoleRequiredMixin, TemplateView):
         if job.state == JobState.SUCCEEDED:
             context["result"] = job.result or {}
             return context
+        if job.state == JobState.FAILED and not default_storage.exists(job.params["path"]):
+            # Deleted unconfirmed after the retention time (core.services.uploads): say so, offer nothing.
+            context.update(table=None, file_errors=[job.error], errors=[], plans=[], units=[], plans_shown=[],
+                           units_shown=[], can_confirm=False)
+            return context
         checked = _check(job, self.request.user)
         context.update(checked)
         context["plans_shown"] = checked["plans"][:PREVIEW_ROWS_SHOWN]

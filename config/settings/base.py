@@ -188,6 +188,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.tasks.mail_pending_notices",
         "schedule": crontab(minute="*/10"),
     },
+    # R-SEC-1: uploaded rosters never confirmed are deleted after ZHISHU_UPLOAD_RETENTION_HOURS.
+    "core-expire-unconfirmed-uploads": {
+        "task": "core.tasks.expire_unconfirmed_uploads",
+        "schedule": crontab(minute=15),
+    },
     # R-TRN-1 / R-JOB-2: initial-training deadlines within 30 days and overdue ones.
     "training-initial-deadline-sweep": {
         "task": "training.tasks.sweep_initial_training_deadlines",
