@@ -113,3 +113,17 @@ def field_keys_rotate(*, chunk: int = 2000) -> dict[str, int]:
                 cursor.executemany(sql_update, batch)
         done[model._meta.db_table] = len(rows)
     return done
+
+
+def check_keys(app_configs=None, **kwargs):
+    """System check (runs with every manage.py command and at startup): the keys are there and usable."""
+    from django.core.checks import Error
+
+    errors = []
+    try:
+        field_fernet()
+    except ImproperlyConfigured as exc:
+        errors.append(Error(str(exc), id="zhishu.E001"))
+    if not settings.ZHISHU_HASH_KEY:
+        errors.append(Error(ERR_NO_HASH_KEY, id="zhishu.E002"))
+    return errors

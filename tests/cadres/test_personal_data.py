@@ -132,3 +132,14 @@ def test_the_migration_encrypts_existing_rows_and_their_history():
     person = person_find_by_id_number(id_number=number)
     assert (person.pk, person.phone) == (pk, PHONE)
     assert person.history.get().id_number == number
+
+
+def test_the_system_check_refuses_missing_or_malformed_keys(settings):
+    from core.crypto import check_keys
+
+    assert check_keys() == []
+    settings.ZHISHU_FIELD_KEYS = ["not-a-key"]
+    settings.ZHISHU_HASH_KEY = ""
+    assert [e.id for e in check_keys()] == ["zhishu.E001", "zhishu.E002"]
+    settings.ZHISHU_FIELD_KEYS = []
+    assert [e.id for e in check_keys()][:1] == ["zhishu.E001"]
