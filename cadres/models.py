@@ -71,6 +71,11 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is not None and "id_number" in update_fields:
+            update_fields = {*update_fields, "id_number_hash"}  # the hash follows the number it is of
+        super().save(*args, update_fields=update_fields, **kwargs)
+
     @classmethod
     def scope_secretary_q(cls, user):
         return Q(user=user)

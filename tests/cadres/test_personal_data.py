@@ -143,3 +143,11 @@ def test_the_system_check_refuses_missing_or_malformed_keys(settings):
     assert [e.id for e in check_keys()] == ["zhishu.E001", "zhishu.E002"]
     settings.ZHISHU_FIELD_KEYS = []
     assert [e.id for e in check_keys()][:1] == ["zhishu.E001"]
+
+
+@pytest.mark.django_db
+def test_saving_only_the_id_number_updates_its_hash_too(world):
+    person = world.person_a2
+    person.id_number = make_id_number(birth=person.birth_date, seq=909)
+    person.save(update_fields=["id_number"])
+    assert person_find_by_id_number(id_number=person.id_number) == person
