@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -22,9 +23,25 @@ class PersonAdmin(ScopedAdminMixin, UserResourceMixin, SimpleHistoryAdmin):
     resource_classes = [PersonResource]
     list_display = ("name", "gender", "birth_date", "unit", "education")
     list_filter = ("gender", "education", "unit__sector")
-    search_fields = ("name",)
+    search_fields = ("name",)  # never the encrypted ID number: found only through its keyed hash (R-SEC-1)
     raw_id_fields = ("unit", "user")
     exclude = ()
+
+    # R-SEC-1: an existing record (and each of its history versions) shows the ID number and phone
+    # masked and read-only; they are changed on the record's edit page. A new record types them in.
+    def get_exclude(self, request, obj=None):
+        return ("id_number", "phone") if obj is not None else ()
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("masked_id_number", "masked_phone") if obj is not None else ()
+
+    @admin.display(description=_("resident ID number"))
+    def masked_id_number(self, obj):
+        return obj.masked_id_number
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj):
+        return obj.masked_phone
 
 
 @admin.register(Appointment)

@@ -47,7 +47,7 @@ from cadres.choices import (
 )
 from cadres.models import Appointment, Person, ReserveCandidate
 from core.choices import BRANCH_LEVELS, JobState, Level, Role, Sector
-from core.models import Job, Notice, OrgUnit, Policy, User
+from core.models import AccessLog, Job, Notice, OrgUnit, Policy, User
 
 JOB_KIND = "seed_demo"
 DEFAULT_PASSWORD = "zhishu-demo-2026"
@@ -943,7 +943,7 @@ def demo_reset() -> dict:
     if OrgUnit.objects.exists() and not Job.objects.filter(kind=JOB_KIND).exists():
         raise ValueError(str(ERR_NOT_DEMO))
     base = str(settings.BASE_DIR)
-    keep = {User, Job, Notice}
+    keep = {User, Job, Notice, AccessLog}  # the access log is append-only (R-SEC-1)
     def ours(model) -> bool:
         path = str(apps.get_app_config(model._meta.app_label).path)
         return path.startswith(base) and "site-packages" not in path

@@ -19,6 +19,7 @@ from core.choices import Sector
 from core.models import OrgUnit
 
 ERR_AGE_BAND = _("The upper age must not be below the lower age.")
+MSG_KEEP_VALUE = _("Stored: {value}. Leave empty to keep it.")
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -98,11 +99,25 @@ class PersonForm(ServiceModelForm):
         # The service normalises full-width digits and spaces; let them through to it.
         self.fields["id_number"].max_length = 24
         self.fields["id_number"].validators = []
+        if self.instance.pk:
+            # R-SEC-1: the edit page never prints the stored number or phone; empty keeps them.
+            for name, masked in (("id_number", self.instance.masked_id_number),
+                                 ("phone", self.instance.masked_phone)):
+                self.initial[name] = ""
+                self.fields[name].required = False
+                self.fields[name].widget.attrs["placeholder"] = masked
+                self.fields[name].help_text = MSG_KEEP_VALUE.format(value=masked) if masked else ""
 
     def clean_id_number(self):
         """The ID rules run here too, so a bad number is reported with the other missing
         fields at once instead of only after they are fixed (the service checks again on save)."""
+        if self.instance.pk and not (self.cleaned_data["id_number"] or "").strip():
+            return self.instance.id_number
         return validate_id_number(self.cleaned_data["id_number"])
+
+    def clean_phone(self):
+        phone = (self.cleaned_data.get("phone") or "").strip()
+        return phone or (self.instance.phone if self.instance.pk else "")
 
     def clean(self):
         data = super().clean()

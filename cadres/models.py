@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.choices import Sector
+from core.fields import EncryptedCharField, KeyedHashField
 from core.models import OrgUnit
 from core.querysets import ScopedQuerySet
 
@@ -34,10 +35,12 @@ class Person(models.Model):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     birth_date = models.DateField(_("birth date"))
-    # Read and matched only through cadres.selectors.person_find_by_id_number and
-    # people_by_id_numbers: the security work will store it encrypted with a keyed hash.
-    id_number = models.CharField(_("resident ID number"), max_length=18, unique=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # R-SEC-1: both encrypted at rest (core.fields), in the history table too. A person is found
+    # by ID number only through cadres.selectors.person_find_by_id_number / people_by_id_numbers,
+    # which match the keyed hash; the hash also carries the uniqueness.
+    id_number = EncryptedCharField(_("resident ID number"), max_length=18)
+    id_number_hash = KeyedHashField(_("resident ID number (keyed hash)"), source="id_number", unique=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
     education = models.CharField(_("education"), max_length=30, choices=Education.choices, blank=True)
     party_join_date = models.DateField(_("party joining date"), null=True, blank=True)
     employer = models.CharField(_("employer"), max_length=200, blank=True)
@@ -68,6 +71,11 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is not None and "id_number" in update_fields:
+            update_fields = {*update_fields, "id_number_hash"}  # the hash follows the number it is of
+        super().save(*args, update_fields=update_fields, **kwargs)
+
     @classmethod
     def scope_secretary_q(cls, user):
         return Q(user=user)
@@ -77,6 +85,12 @@ class Person(models.Model):
         """R-SEC-1: region and check digit stay readable, the birth date and sequence do not."""
         value = self.id_number or ""
         return value[:6] + "*" * max(len(value) - 10, 0) + value[-4:] if len(value) > 10 else value
+
+    @property
+    def masked_phone(self) -> str:
+        """R-SEC-1: the carrier prefix and the last four digits (138****5678); short numbers fully masked."""
+        value = self.phone or ""
+        return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) > 7 else "*" * len(value)
 
 
 class AppointmentQuerySet(ScopedQuerySet):

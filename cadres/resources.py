@@ -1,8 +1,10 @@
 """django-import-export resources of the registry: exports with Chinese headers, and a plain round-trip import.
 
 Every resource is built for one user (``PersonResource(user=...)``): its queryset is the
-user's subtree (R-ORG-2), so an export holds nothing the user may not see; ID numbers are
-masked unless the user is staff (R-SEC-1); units and people named in an imported row are
+user's subtree (R-ORG-2), so an export holds nothing the user may not see; ID numbers and
+phones are masked unless the resource is built with ``reveal=`` naming them, which the export
+view allows staff only and writes to the access log (R-SEC-1); every text cell that a
+spreadsheet would run as a formula is neutralised (core.services.exports.safe_cell); units and people named in an imported row are
 looked up only inside the subtree; imported rows pass the same services' validation as a
 form (``person_validate``, ``appointment_validate``), and are saved with the importing user
 in the history (R-SEC-2).
@@ -12,6 +14,7 @@ The 花名册 (``RosterResource``) is export-only: its rows go back in through
 """
 import io
 
+import tablib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
@@ -27,6 +30,7 @@ from cadres.selectors import person_find_by_id_number
 from cadres.services.appointments import appointment_validate
 from cadres.services.people import person_validate
 from core.models import OrgUnit
+from core.services.exports import safe_row
 
 ERR_UNKNOWN_PERSON = _("No person with this ID number in your jurisdiction.")
 
@@ -34,9 +38,13 @@ ROSTER_TITLE = "党支部书记花名册"
 TEXT_HEADERS = {"公民身份号码", "组织代码", "联系电话"}
 
 
-def can_see_id_numbers(user) -> bool:
-    """R-SEC-1: staff (and superusers) export ID numbers in full; everyone else gets them masked."""
-    return bool(getattr(user, "is_staff_role", False))
+def _id_number(resource, person) -> str:
+    """R-SEC-1: in full only when the export was asked to reveal it (staff, logged); masked otherwise."""
+    return person.id_number if "id_number" in resource.reveal else person.masked_id_number
+
+
+def _phone(resource, person) -> str:
+    return person.phone if "phone" in resource.reveal else person.masked_phone
 
 
 class ParsedWidget(widgets.Widget):
@@ -123,13 +131,22 @@ class PersonByIdNumberWidget(widgets.Widget):
         return value.id_number if value is not None else ""
 
 
-class ScopedResource(resources.ModelResource):
+class SafeExportMixin:
+    """R-SEC-1: every exported row is neutralised against formula injection, whatever format the rows
+    are written in afterwards (the pages' xlsx and CSV, the admin's export action)."""
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        return safe_row(super().export_resource(instance, selected_fields, **kwargs))
+
+
+class ScopedResource(SafeExportMixin, resources.ModelResource):
     """A resource for one user: rows, lookups and history all belong to that user's subtree."""
 
-    def __init__(self, *, user=None, **kwargs):
+    def __init__(self, *, user=None, reveal=(), **kwargs):
         # user=None sees nothing: django-import-export builds a bare resource only to list its fields.
         super().__init__(**kwargs)
         self.user = user
+        self.reveal = frozenset(reveal)
         for field in self.fields.values():
             if isinstance(field.widget, (UnitByCodeWidget, PersonByIdNumberWidget)):
                 field.widget.user = user
@@ -190,7 +207,10 @@ class PersonResource(ScopedResource):
         return person_find_by_id_number(id_number=value, queryset=self.get_queryset())
 
     def dehydrate_id_number(self, person):
-        return person.id_number if can_see_id_numbers(self.user) else person.masked_id_number
+        return _id_number(self, person)
+
+    def dehydrate_phone(self, person):
+        return _phone(self, person)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         self._validate_with(person_validate, instance, import_validation_errors)
@@ -232,14 +252,13 @@ class AppointmentResource(ScopedResource):
         return super().get_queryset().select_related("person", "unit")
 
     def dehydrate_person(self, appointment):
-        person = appointment.person
-        return person.id_number if can_see_id_numbers(self.user) else person.masked_id_number
+        return _id_number(self, appointment.person)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         self._validate_with(appointment_validate, instance, import_validation_errors)
 
 
-class RosterResource(resources.ModelResource):
+class RosterResource(SafeExportMixin, resources.ModelResource):
     """R-SEL-1..5: the current secretaries as a 花名册 — the header row of the roster files counties keep."""
 
     seq = fields.Field(column_name="序号")
@@ -259,7 +278,7 @@ class RosterResource(resources.ModelResource):
                                     widget=_choice_widget(n.parse_selection, n.SELECTION_WORDS))
     is_full_time = fields.Field("is_full_time", "是否专职", widget=_yes_no_widget())
     is_dual_leader = fields.Field("is_dual_leader", "是否双带头人", widget=_yes_no_widget())
-    phone = fields.Field("person__phone", "联系电话")
+    phone = fields.Field(column_name="联系电话")
     notes = fields.Field("person__notes", "备注")
 
     class Meta:
@@ -268,9 +287,10 @@ class RosterResource(resources.ModelResource):
                   "unit_name", "unit_code", "role", "start_month", "selection_method", "is_full_time",
                   "is_dual_leader", "phone", "notes")
 
-    def __init__(self, *, user, **kwargs):
+    def __init__(self, *, user, reveal=(), **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self.reveal = frozenset(reveal)
         self._seq = 0
 
     def get_queryset(self):
@@ -282,8 +302,10 @@ class RosterResource(resources.ModelResource):
         return self._seq
 
     def dehydrate_id_number(self, appointment):
-        person = appointment.person
-        return person.id_number if can_see_id_numbers(self.user) else person.masked_id_number
+        return _id_number(self, appointment.person)
+
+    def dehydrate_phone(self, appointment):
+        return _phone(self, appointment.person)
 
 
 # --- files ---------------------------------------------------------------------------------
@@ -305,7 +327,7 @@ def dataset_xlsx(dataset, *, title: str | None = None) -> bytes:
         cell.font = Font(bold=True)
     text_columns = [i for i, h in enumerate(headers, start=1) if h in TEXT_HEADERS]
     for values in dataset:
-        sheet.append(list(values))
+        sheet.append(safe_row(values))
         for col in text_columns:
             sheet.cell(row=sheet.max_row, column=col).number_format = "@"
     for col, header in enumerate(headers, start=1):
@@ -316,8 +338,9 @@ def dataset_xlsx(dataset, *, title: str | None = None) -> bytes:
 
 
 def dataset_csv(dataset) -> bytes:
-    """CSV in UTF-8 with a BOM, which Chinese Excel opens without garbling."""
-    return base_formats.CSV().export_data(dataset).encode("utf-8-sig")
+    """CSV in UTF-8 with a BOM, which Chinese Excel opens without garbling; formula-like cells neutralised."""
+    safe = tablib.Dataset(*(safe_row(values) for values in dataset), headers=dataset.headers)
+    return base_formats.CSV().export_data(safe).encode("utf-8-sig")
 
 
 def dataset_from_file(data: bytes, *, filename: str):

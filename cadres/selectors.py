@@ -9,30 +9,37 @@ from cadres.choices import AppointmentRole, ReserveStatus
 from cadres.models import Appointment, Person, ReserveCandidate
 from cadres.services.id_numbers import normalise_id_number
 from core.choices import Level, Sector
+from core.crypto import keyed_hash
 from core.models import OrgUnit
 from core.selectors import anchor_unit
 from core.services.policies import PolicyResolver, policy_defaults, policy_effective
 
 
 def person_find_by_id_number(*, id_number: str, queryset=None) -> Person | None:
-    """The one way to find a person by resident ID number (the column will be encrypted; R-SEC-1)."""
+    """The one way to find a person by resident ID number: the column is encrypted, so the
+    normalised number's keyed hash is matched (R-SEC-1)."""
     try:
         key = normalise_id_number(id_number)
     except Exception:  # noqa: BLE001 — an unreadable number matches nobody
         return None
-    return (queryset if queryset is not None else Person.objects.all()).filter(id_number=key).first()
+    if not key:
+        return None
+    qs = queryset if queryset is not None else Person.objects.all()
+    return qs.filter(id_number_hash=keyed_hash(key)).first()
 
 
 def people_by_id_numbers(*, id_numbers, queryset=None) -> dict[str, Person]:
     """Bulk form of person_find_by_id_number: normalised number → person, in one query."""
-    keys = set()
+    hashes = set()
     for value in id_numbers:
         try:
-            keys.add(normalise_id_number(value))
+            key = normalise_id_number(value)
         except Exception:  # noqa: BLE001
             continue
+        if key:
+            hashes.add(keyed_hash(key))
     qs = queryset if queryset is not None else Person.objects.all()
-    return {p.id_number: p for p in qs.filter(id_number__in=keys)}
+    return {p.id_number: p for p in qs.filter(id_number_hash__in=hashes)}
 
 
 def current_secretary_subquery():
@@ -157,7 +164,7 @@ def _diff(model, newer, older) -> list[str]:
         return []
     changed = []
     for field in model._meta.concrete_fields:
-        if field.name in ("id", "created_at", "updated_at"):
+        if field.name in ("id", "created_at", "updated_at", "id_number_hash"):
             continue
         if getattr(newer, field.attname, None) != getattr(older, field.attname, None):
             changed.append(str(field.verbose_name))

@@ -44,12 +44,14 @@ from cadres.selectors import (
 )
 from cadres.services.appointments import appointment_create, appointment_end, appointment_update
 from cadres.services.people import person_create, person_update
+from cadres.services.personal_data import person_reveal, reveal_fields_parse
 from cadres.services.reserves import reserve_candidate_add, reserve_candidate_withdraw
 from core.choices import Role
 from core.models import OrgUnit, Policy
 from core.permissions import RoleRequiredMixin
 from core.scoping import ScopedViewMixin, access_by_id
 from core.selectors import anchor_unit, branch_counts_by_child
+from core.services.access_log import client_ip
 from core.services.policies import policy_effective
 
 PAGE_SIZE = 50
@@ -202,6 +204,18 @@ class PersonDetailView(LoginRequiredMixin, ScopedViewMixin, DetailView):
         context["history"] = person_history(user=user, person=person)
         context["age"] = age_on(person.birth_date, dt.date.today()) if person.birth_date else None
         context["can_edit"] = user.is_staff_role
+        # R-SEC-1: masked unless staff of the subtree ask (?reveal=id_number,phone), which is logged.
+        context["can_reveal"] = user.is_staff_role
+        context["revealed"] = {}
+        if "reveal" in self.request.GET:
+            try:
+                context["revealed"] = person_reveal(
+                    user=user, person=person, fields=reveal_fields_parse(self.request.GET.get("reveal")),
+                    purpose=self.request.GET.get("purpose", ""), ip=client_ip(self.request))
+            except ValidationError as exc:
+                for msgs in exc.message_dict.values():
+                    for msg in msgs:
+                        messages.error(self.request, msg)
         return context
 
 

@@ -27,6 +27,7 @@ from cadres.imports.rejects import rejected_rows_xlsx
 from cadres.imports.roster import roster_import_preview
 from cadres.imports.units import units_import
 from cadres.tasks import apply_import
+from cadres.services.personal_data import export_reveal_check, export_reveal_log, reveal_fields_parse
 from cadres.resources import (
     ROSTER_TITLE,
     AppointmentResource,
@@ -39,6 +40,7 @@ from core.choices import JobState, Role
 from core.models import Job
 from core.permissions import RoleRequiredMixin
 from core.scoping import access_by_id
+from core.services.access_log import client_ip
 from core.services.jobs import job_create, job_enqueue
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -138,7 +140,7 @@ class ImportPreviewView(RoleRequiredMixin, TemplateView):
             context["result"] = job.result or {}
             return context
         if job.state == JobState.FAILED:  # refused at confirm, timed out or its worker lost: start anew
-            context["failed"] = True
+            context.update(failed=True, can_confirm=False)
             return context
         if job.state == JobState.RUNNING or job.enqueued_at:
             context["running"] = True
@@ -209,7 +211,8 @@ class ImportErrorsFileView(RoleRequiredMixin, View):
 
 
 class ExportView(RoleRequiredMixin, View):
-    """An export of the user's subtree as .xlsx or CSV (UTF-8 with BOM); ID numbers masked unless staff (R-SEC-1)."""
+    """An export of the user's subtree as .xlsx or CSV (UTF-8 with BOM). ID numbers and phones are
+    masked unless staff ask (``?reveal=id_number,phone&purpose=…``); that export is logged (R-SEC-1)."""
 
     allowed_roles = (Role.STAFF, Role.SUPERVISOR)
     resource_class = None
@@ -217,7 +220,18 @@ class ExportView(RoleRequiredMixin, View):
     title = None
 
     def get(self, request):
-        dataset = self.resource_class(user=request.user).export()
+        reveal, purpose = set(), ""
+        if "reveal" in request.GET:
+            try:
+                reveal, purpose = export_reveal_check(
+                    user=request.user, fields=reveal_fields_parse(request.GET.get("reveal")),
+                    purpose=request.GET.get("purpose", ""))
+            except ValidationError as exc:
+                return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
+        dataset = self.resource_class(user=request.user, reveal=reveal).export()
+        if reveal:
+            export_reveal_log(user=request.user, object_type=self.resource_class._meta.model._meta.label_lower,
+                              fields=reveal, rows=len(dataset), purpose=purpose, ip=client_ip(request))
         stamp = timezone.localdate().strftime("%Y%m%d")
         if request.GET.get("format") == "csv":
             return _attachment(dataset_csv(dataset), filename=f"{self.filename}-{stamp}.csv", content_type=CSV_TYPE)
@@ -241,10 +255,14 @@ class RosterExportView(ExportView):
     title = ROSTER_TITLE
 
 
+REVEAL_QUERY = "?reveal=id_number,phone"
+
+
 def export_links() -> list[dict]:
-    """The export buttons of the upload page."""
-    return [
-        {"label": _("Roster of secretaries"), "url": reverse("cadres:export-roster")},
-        {"label": _("People"), "url": reverse("cadres:export-people")},
-        {"label": _("Appointments"), "url": reverse("cadres:export-appointments")},
+    """The export buttons of the upload page (its viewers are staff): masked, and unmasked (logged, R-SEC-1)."""
+    links = [
+        (_("Roster of secretaries"), reverse("cadres:export-roster")),
+        (_("People"), reverse("cadres:export-people")),
+        (_("Appointments"), reverse("cadres:export-appointments")),
     ]
+    return [{"label": label, "url": url, "unmasked_url": url + REVEAL_QUERY} for label, url in links]

@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Job, Notice, OrgUnit, Policy, User
+from .models import AccessLog, Job, Notice, OrgUnit, Policy, User
 from .scoping import users_visible_to, visible_rows
 
 
@@ -218,3 +218,29 @@ def _register_security_admins():
 
 
 _register_security_admins()
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """R-SEC-1: the access log, for superusers only and read-only — nobody can add, change or delete a row."""
+
+    list_display = ("at", "username", "action", "object_type", "object_id", "rows", "fields", "ip", "purpose")
+    list_filter = ("action", "object_type")
+    search_fields = ("username", "object_id", "purpose")
+    date_hierarchy = "at"
+    actions = None
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
@@ -363,3 +364,65 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.title
+
+
+ERR_ACCESS_LOG_APPEND_ONLY = _("The access log is append-only: its rows cannot be changed or deleted.")
+
+
+class AccessLogQuerySet(models.QuerySet):
+    """Set-based writes would bypass the model's guard: they are refused too."""
+
+    def update(self, **kwargs):
+        raise PermissionError(str(ERR_ACCESS_LOG_APPEND_ONLY))
+
+    def delete(self):
+        raise PermissionError(str(ERR_ACCESS_LOG_APPEND_ONLY))
+
+    _raw_delete = delete
+
+
+class AccessLog(models.Model):
+    """R-SEC-1 / R-SEC-2: who saw which personal data unmasked, when, from where and why — append-only.
+
+    One row per reveal of a record's fields and per export with unmasked columns. Rows are
+    inserted once; saving an existing row, deleting it (one or a queryset) raises, and the
+    admin lists them for superusers only, without add, change or delete.
+    """
+
+    ACTION_REVEAL = "reveal"
+    ACTION_EXPORT = "export"
+    ACTIONS = [(ACTION_REVEAL, _("revealed on screen")), (ACTION_EXPORT, _("exported unmasked"))]
+
+    at = models.DateTimeField(_("time (UTC)"), default=timezone.now, db_index=True, editable=False)
+    # No database constraint and no cascade: deleting a login must neither delete nor rewrite its log rows.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.DO_NOTHING,
+                             db_constraint=False, related_name="+", editable=False)
+    username = models.CharField(_("username"), max_length=150, editable=False)
+    action = models.CharField(_("action"), max_length=10, choices=ACTIONS, editable=False)
+    object_type = models.CharField(_("object type"), max_length=100, editable=False)
+    object_id = models.CharField(_("object id"), max_length=50, blank=True, editable=False,
+                                 help_text=_("Empty for an export of many rows."))
+    rows = models.PositiveIntegerField(_("rows"), default=1, editable=False)
+    fields = models.JSONField(_("fields"), default=list, editable=False)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True, editable=False)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True, editable=False)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+        ordering = ["-at"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.username} · {self.object_type} {self.object_id} · {', '.join(self.fields)}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError(str(ERR_ACCESS_LOG_APPEND_ONLY))
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(str(ERR_ACCESS_LOG_APPEND_ONLY))

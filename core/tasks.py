@@ -27,3 +27,11 @@ def mail_pending_notices():
     from core.services.notices import notices_mail_pending
 
     return notices_mail_pending()
+
+
+@shared_task
+def expire_unconfirmed_uploads():
+    """R-SEC-1: delete uploads never confirmed within ZHISHU_UPLOAD_RETENTION_HOURS (hourly, from beat)."""
+    from core.services.uploads import uploads_expire
+
+    return uploads_expire()

@@ -19,6 +19,7 @@ from core.choices import JobState, Role
 from core.models import Job
 from core.permissions import RoleRequiredMixin
 from core.scoping import ScopedViewMixin
+from core.services.exports import safe_row
 from core.services.jobs import job_create, job_run
 
 from .choices import ComplianceRule
@@ -168,14 +169,14 @@ class ComplianceExportView(LoginRequiredMixin, View):
             cell.font = Font(bold=True)
         for row in report["rows"]:
             initial, annual, rotation = row.initial, row.annual, row.rotation
-            ws.append([
+            ws.append(safe_row([
                 row.unit.name, row.unit.get_sector_display(), row.person.name,
                 _date_text(row.appointment.start_date), _date_text(row.appointment.planned_end_date),
                 _status_text(initial), _date_text(initial.deadline) if initial else "",
                 _date_text(initial.explanation["trained_on"]) if initial else "",
                 float(days_display(row.days)), float(annual.explanation["days_required"]), _status_text(annual),
                 rotation.explanation["rotations_counted"], _status_text(rotation),
-            ])
+            ]))
         for letter, width in zip("ABCDEFGHIJKLM", (22, 10, 10, 12, 12, 10, 14, 14, 12, 12, 10, 12, 10)):
             ws.column_dimensions[letter].width = width
         out = io.BytesIO()

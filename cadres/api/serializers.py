@@ -21,8 +21,8 @@ class PersonListSerializer(ScopedModelSerializer):
 
 
 class PersonSerializer(ScopedModelSerializer):
-    """Detail and writes. Staff who open a record in their subtree see the full number;
-    everyone else sees it masked (R-SEL-1, R-SEC-1)."""
+    """Detail and writes. ID number and phone are masked for everyone; staff of the record's
+    subtree get them in full only by asking (``?reveal=id_number,phone``), which is logged (R-SEL-1, R-SEC-1)."""
 
     unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     unit_name = serializers.CharField(source="unit.name", read_only=True)
@@ -38,9 +38,9 @@ class PersonSerializer(ScopedModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        request = self.context.get("request")
-        if request is None or not request.user.is_staff_role:
-            data["id_number"] = instance.masked_id_number
+        revealed = self.context.get("revealed") or {}
+        data["id_number"] = revealed.get("id_number", instance.masked_id_number)
+        data["phone"] = revealed.get("phone", instance.masked_phone)
         return data
 
 

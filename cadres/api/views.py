@@ -21,9 +21,11 @@ from cadres.models import Appointment, Person, ReserveCandidate
 from cadres.selectors import dual_leader_share, reserve_coverage, talent_pool, under_35_ledger
 from cadres.services.appointments import appointment_create, appointment_end, appointment_update
 from cadres.services.people import person_create, person_update
+from cadres.services.personal_data import person_reveal, reveal_fields_parse
 from cadres.services.reserves import reserve_candidate_add, reserve_candidate_update
 from core.api.views import query_year
 from core.api.viewsets import ScopedModelViewSet
+from core.services.access_log import client_ip
 from core.choices import Sector
 
 ERR_DATE = _("Use a date such as 2026-11-23.")
@@ -46,6 +48,22 @@ class PersonViewSet(ScopedModelViewSet):
 
     def get_serializer_class(self):
         return PersonListSerializer if self.action == "list" else PersonSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "revealed": getattr(self, "_revealed", None)}
+
+    @extend_schema(parameters=[
+        OpenApiParameter("reveal", OpenApiTypes.STR, description="Staff of the record's jurisdiction: "
+                         "id_number, phone or both (comma-separated) in full; each reveal is logged (R-SEC-1)."),
+        OpenApiParameter("purpose", OpenApiTypes.STR, description="Why the data is revealed (kept in the log)."),
+    ])
+    def retrieve(self, request, *args, **kwargs):
+        person = self.get_object()
+        if "reveal" in request.query_params:
+            self._revealed = person_reveal(
+                user=request.user, person=person, fields=reveal_fields_parse(request.query_params.get("reveal")),
+                purpose=request.query_params.get("purpose", ""), ip=client_ip(request))
+        return Response(self.get_serializer(person).data)
 
     def perform_create(self, serializer):
         serializer.instance = person_create(data=serializer.validated_data)

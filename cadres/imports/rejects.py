@@ -12,6 +12,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from cadres.imports.readers import Table
+from core.services.exports import safe_row
 
 ERRORS_HEADER = "错误说明"
 # Written as text so that Excel does not turn them into rounded numbers when the user edits them.
@@ -44,7 +45,7 @@ def rejected_rows_xlsx(*, table: Table, errors: list[dict]) -> bytes:
             f"第{row.number}行 {e['column']}：{e['message']}" if e.get("column") else f"第{row.number}行：{e['message']}"
             for e in row_errors
         )
-        sheet.append([*row.cells, explanation])
+        sheet.append(safe_row([*row.cells, explanation]))
         for col in text_columns:
             cell = sheet.cell(row=out_row, column=col)
             cell.number_format = "@"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Person
 from cadres.services.id_numbers import validate_id_consistency, validate_id_number
+from core.crypto import keyed_hash
 
 ERR_JOINED_BEFORE_BIRTH = _("The party joining date must come after the birth date.")
 
@@ -26,10 +27,15 @@ def person_validate(person: Person, *, month_only_birth: bool = False) -> None:
             id_number=person.id_number, birth_date=person.birth_date, gender=person.gender, month_only=month_only_birth
         ):
             errors.setdefault(field, []).extend(exc.messages)
+    if "id_number" not in errors:
+        # The column is encrypted: uniqueness is the keyed hash's (R-SEC-1), reported as the number's.
+        person.id_number_hash = keyed_hash(person.id_number)
+        if Person.objects.filter(id_number_hash=person.id_number_hash).exclude(pk=person.pk).exists():
+            errors["id_number"] = [person.unique_error_message(Person, ("id_number",)).messages[0]]
     if person.party_join_date and person.birth_date and person.party_join_date <= person.birth_date:
         errors.setdefault("party_join_date", []).append(str(ERR_JOINED_BEFORE_BIRTH))
     try:
-        person.full_clean(exclude=[f for f in errors])
+        person.full_clean(exclude=[*errors, "id_number_hash"])
     except ValidationError as exc:
         for field, msgs in exc.message_dict.items():
             errors.setdefault(field, []).extend(msgs)

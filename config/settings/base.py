@@ -239,9 +239,20 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # R-SEC-1: every handler redacts ID numbers and mobile numbers (core.log_filters).
+    "filters": {"redact_personal_data": {"()": "core.log_filters.RedactPersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_personal_data"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# R-SEC-1: encryption at rest of ID numbers and phones (core.crypto). ZHISHU_FIELD_KEYS are Fernet keys,
+# newest first, comma-separated (rotate: put a new key first, run ``manage.py rotate_field_keys``, then drop
+# the old one); ZHISHU_HASH_KEY keys the HMAC that finds an ID number and keeps it unique. Production
+# requires both; local and test settings fall back to fixed development keys.
+ZHISHU_FIELD_KEYS = env.list("ZHISHU_FIELD_KEYS", default=[])
+ZHISHU_HASH_KEY = env("ZHISHU_HASH_KEY", default="")
+# Uploaded import files never confirmed are deleted after this many hours (core.services.uploads).
+ZHISHU_UPLOAD_RETENTION_HOURS = env.int("ZHISHU_UPLOAD_RETENTION_HOURS", default=24)
 
 ZHISHU_SITE_NAME = _("Zhishu")
 # The site's address, for links in mailed notices.
@@ -259,6 +270,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "core-mail-pending-notices": {
         "task": "core.tasks.mail_pending_notices",
         "schedule": crontab(minute="*/10"),
+    },
+    # R-SEC-1: uploaded rosters never confirmed are deleted after ZHISHU_UPLOAD_RETENTION_HOURS.
+    "core-expire-unconfirmed-uploads": {
+        "task": "core.tasks.expire_unconfirmed_uploads",
+        "schedule": crontab(minute=15),
     },
     # R-TRN-1 / R-JOB-2: initial-training deadlines within 30 days and overdue ones.
     "training-initial-deadline-sweep": {

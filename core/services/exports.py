@@ -8,6 +8,22 @@ from openpyxl import Workbook
 from core.models import Job, User
 from core.selectors import enterprise_coverage, org3_problem_label
 
+# A cell whose text starts with one of these is run as a formula by Excel, WPS or LibreOffice
+# (=HYPERLINK(...) calling out, +cmd|... in old Excel); tab and CR hide such a start (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """R-SEC-1: text that a spreadsheet would evaluate gets a leading apostrophe; other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(values) -> list:
+    """Every cell of an exported row through ``safe_cell``: every .xlsx and CSV export writes rows through this."""
+    return [safe_cell(v) for v in values]
+
 
 def enterprise_coverage_export(*, job: Job, report) -> dict:
     """R-ORG-3 report as an .xlsx attached to ``job``; ``report(progress, message)`` shows progress."""
@@ -20,7 +36,8 @@ def enterprise_coverage_export(*, job: Job, report) -> dict:
     ws.title = str(year)
     ws.append([_("code"), _("name"), _("employees"), _("party members"), _("problem")])
     for i, row in enumerate(rows, 1):
-        ws.append([row["unit"].code, row["unit"].name, row["employees"], row["members"], org3_problem_label(row)])
+        ws.append(safe_row([row["unit"].code, row["unit"].name, row["employees"], row["members"],
+                            org3_problem_label(row)]))
         if i % 500 == 0:
             report(10 + int(80 * i / len(rows)), _("Writing rows"))
     buffer = io.BytesIO()

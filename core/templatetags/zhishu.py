@@ -37,11 +37,15 @@ def cn_datetime(value):
 
 
 @register.simple_tag
-def id_number_for(person, user, full: bool = False):
-    """R-SEC-1: the full ID number only on the record page for staff (``full``); masked everywhere else."""
-    if full and user is not None and getattr(user, "is_staff_role", False):
-        return person.id_number
-    return person.masked_id_number
+def id_number_for(person, revealed=None):
+    """R-SEC-1: masked, unless the view revealed it (``revealed``: what cadres.services.personal_data returned)."""
+    return (revealed or {}).get("id_number") or person.masked_id_number
+
+
+@register.simple_tag
+def phone_for(person, revealed=None):
+    """R-SEC-1: masked, unless the view revealed it; a dash when there is none."""
+    return (revealed or {}).get("phone") or person.masked_phone or "—"
 
 
 @register.filter

@@ -54,7 +54,12 @@ def test_staff_log_in_search_a_person_and_open_their_record(browser, live_server
     rows.first.get_by_role("link", name="秦秀英").click()
     page.wait_for_url("**/cadres/people/*/")
     assert page.locator("h1").inner_text() == "秦秀英"
-    assert page.locator("#id-number").inner_text() == world.secretary_a1.id_number  # staff see the full number
+    # R-SEC-1: masked until staff press 显示; then in full (and logged).
+    assert page.locator("#id-number").inner_text() == world.secretary_a1.masked_id_number
+    page.fill("#id_purpose", "核对")
+    page.click("#reveal-form button")
+    page.wait_for_load_state()
+    assert page.locator("#id-number").inner_text() == world.secretary_a1.id_number
     page.screenshot(path=str(ARTIFACTS / "person.png"), full_page=True)
     page.close()
 

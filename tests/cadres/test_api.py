@@ -69,12 +69,14 @@ def test_supervisors_read_but_do_not_write_the_registry(world, api):
     assert client.patch(f"/api/v1/people/{world.person_a2.pk}/", {"phone": "1"}, format="json").status_code == 403
 
 
-def test_id_numbers_are_masked_in_lists_and_shown_to_staff_on_detail(world, api):
+def test_id_numbers_are_masked_in_lists_and_on_detail_until_staff_ask(world, api):
+    """R-SEC-1: staff get the full number on detail only with ?reveal= (logged: tests/cadres/test_reveal.py)."""
     client = api(world.staff_a)
     row = next(p for p in client.get("/api/v1/people/").json()["results"] if p["name"] == "杨志强")
     full = world.person_a2.id_number
     assert row["id_number"] == full[:6] + "********" + full[-4:]
-    assert client.get(f"/api/v1/people/{world.person_a2.pk}/").json()["id_number"] == full
+    assert client.get(f"/api/v1/people/{world.person_a2.pk}/").json()["id_number"] == row["id_number"]
+    assert client.get(f"/api/v1/people/{world.person_a2.pk}/?reveal=id_number").json()["id_number"] == full
     masked = api(world.supervisor_a).get(f"/api/v1/people/{world.person_a2.pk}/").json()["id_number"]
     assert masked != full and "*" in masked
 

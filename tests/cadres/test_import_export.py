@@ -29,11 +29,14 @@ def test_the_roster_export_keeps_the_roster_header_row():
     assert headers[:6] == ["序号", "姓名", "性别", "民族", "出生年月", "公民身份号码"]
 
 
+REVEAL = ("id_number", "phone")
+
+
 @pytest.mark.django_db
 def test_the_roster_export_imports_back_unchanged():
     """R-SEC-3: export → import into the same database changes nothing."""
     user, _ = import_samples()
-    dataset = RosterResource(user=user).export()
+    dataset = RosterResource(user=user, reveal=REVEAL).export()
     assert len(dataset) == 30
     content = dataset_xlsx(dataset, title=ROSTER_TITLE)
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
@@ -51,7 +54,7 @@ def test_the_roster_export_imports_back_unchanged():
 @pytest.mark.django_db
 def test_the_roster_export_as_csv_imports_back_unchanged():
     user, _ = import_samples()
-    content = dataset_csv(RosterResource(user=user).export())
+    content = dataset_csv(RosterResource(user=user, reveal=REVEAL).export())
     assert content.startswith(b"\xef\xbb\xbf")
     preview = roster_import_preview(user=user, rows=read_table(content, filename="export.csv"))
     assert preview.errors == [] and preview.counts()["unchanged"] == 30
@@ -62,7 +65,7 @@ def test_the_roster_export_as_csv_imports_back_unchanged():
 @pytest.mark.parametrize("extension", ["xlsx", "csv"])
 def test_people_and_appointments_round_trip_through_import_export(resource_class, extension):
     user, _ = import_samples()
-    dataset = resource_class(user=user).export()
+    dataset = resource_class(user=user, reveal=REVEAL).export()
     content = dataset_xlsx(dataset) if extension == "xlsx" else dataset_csv(dataset)
     before = _history_count()
     result = resource_class(user=user).import_data(dataset_from_file(content, filename=f"x.{extension}"))
@@ -73,7 +76,7 @@ def test_people_and_appointments_round_trip_through_import_export(resource_class
 
 @pytest.mark.django_db
 def test_an_import_export_row_goes_through_the_same_validation_and_keeps_who_changed_it(world):
-    dataset = PersonResource(user=world.staff_a).export()
+    dataset = PersonResource(user=world.staff_a, reveal=REVEAL).export()
     row = dataset.dict[1]
     assert row["姓名"] == "杨志强"
     dataset = dataset_from_file(dataset_xlsx(dataset), filename="p.xlsx")
@@ -92,7 +95,7 @@ def test_an_import_export_row_goes_through_the_same_validation_and_keeps_who_cha
 
 @pytest.mark.django_db
 def test_a_second_current_secretary_is_refused_by_the_appointment_import(world):
-    dataset = AppointmentResource(user=world.staff_a).export()
+    dataset = AppointmentResource(user=world.staff_a, reveal=REVEAL).export()
     dataset = dataset_from_file(dataset_csv(dataset), filename="a.csv")
     # 杨志强 as a second current secretary of 东风村 (秦秀英 sits there)
     dataset[1] = tuple(world.village_a1.code if h == "组织代码" else v for h, v in zip(dataset.headers, dataset[1]))
@@ -112,33 +115,39 @@ def test_an_outsider_exports_nothing_of_county_a(world, resource_class):
 
 @pytest.mark.django_db
 def test_an_outsider_cannot_import_into_county_a_through_import_export(world):
-    dataset = dataset_from_file(dataset_xlsx(AppointmentResource(user=world.staff_a).export()), filename="a.xlsx")
+    dataset = dataset_from_file(dataset_xlsx(AppointmentResource(user=world.staff_a, reveal=REVEAL).export()), filename="a.xlsx")
     result = AppointmentResource(user=world.outsider).import_data(dataset, dry_run=True)
     assert result.has_errors() and result.totals["new"] == 0 and result.totals["update"] == 0
 
-    people = dataset_from_file(dataset_xlsx(PersonResource(user=world.staff_a).export()), filename="p.xlsx")
+    people = dataset_from_file(dataset_xlsx(PersonResource(user=world.staff_a, reveal=REVEAL).export()), filename="p.xlsx")
     result = PersonResource(user=world.outsider).import_data(people, dry_run=True)
     assert result.has_validation_errors()
     assert all("unit" in row.error_dict for row in result.invalid_rows)
 
 
 @pytest.mark.django_db
-def test_id_numbers_are_masked_unless_the_exporter_is_staff(world):
-    """R-SEC-1."""
+def test_id_numbers_and_phones_are_masked_unless_the_export_reveals_them(world):
+    """R-SEC-1: masked for everyone by default, staff included; in full only with ``reveal``."""
+    world.secretary_a1.phone = "13812345678"
+    world.secretary_a1.save()
     full = world.secretary_a1.id_number
-    assert PersonResource(user=world.staff_a).export().dict[0]["公民身份号码"] == full
-    for resource_class in (PersonResource, AppointmentResource, RosterResource):
-        values = {str(v) for row in resource_class(user=world.supervisor_a).export().dict for v in row.values()}
-        assert full not in values
-        assert world.secretary_a1.masked_id_number in values
+    row = PersonResource(user=world.staff_a, reveal=REVEAL).export().dict[0]
+    assert (row["公民身份号码"], row["联系电话"]) == (full, "13812345678")
+    for user in (world.staff_a, world.supervisor_a):
+        for resource_class in (PersonResource, AppointmentResource, RosterResource):
+            values = {str(v) for row in resource_class(user=user).export().dict for v in row.values()}
+            assert full not in values and "13812345678" not in values
+            assert world.secretary_a1.masked_id_number in values
+            if resource_class is not AppointmentResource:
+                assert "138****5678" in values
 
 
 @pytest.mark.django_db
 def test_exports_read_the_database_in_a_fixed_number_of_queries(world, django_assert_num_queries):
     world.staff_a.unit  # noqa: B018 — loaded once, as a request's user would be
     with django_assert_num_queries(1):  # the rows with their unit (select_related), whatever their number
-        PersonResource(user=world.staff_a).export()
+        PersonResource(user=world.staff_a, reveal=REVEAL).export()
     with django_assert_num_queries(1):  # appointments with person and unit
-        AppointmentResource(user=world.staff_a).export()
+        AppointmentResource(user=world.staff_a, reveal=REVEAL).export()
     with django_assert_num_queries(1):  # current secretaries with person and unit
         RosterResource(user=world.staff_a).export()

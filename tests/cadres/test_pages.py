@@ -125,11 +125,15 @@ def test_a_secretary_sees_their_id_number_masked(login, world):
     assert world.secretary_a1.masked_id_number in html and world.secretary_a1.id_number not in html
 
 
-def test_staff_see_the_full_id_number_on_the_record_only(login, world):
-    """R-SEC-1: masked in lists, full on the record page for staff, masked for supervisors."""
+def test_staff_see_the_full_id_number_on_the_record_only_when_they_ask(login, world):
+    """R-SEC-1: masked in lists and on the record page; full for staff who press 显示 (?reveal=); masked for
+    supervisors."""
     client = login(world.staff_a)
     person = world.person_a2
-    assert person.id_number in client.get(reverse("cadres:person_detail", args=[person.pk])).content.decode()
+    url = reverse("cadres:person_detail", args=[person.pk])
+    page = client.get(url).content.decode()
+    assert person.id_number not in page and person.masked_id_number in page and 'id="reveal-form"' in page
+    assert person.id_number in client.get(url + "?reveal=id_number").content.decode()
     listing = client.get(reverse("cadres:people")).content.decode()
     assert person.id_number not in listing and person.masked_id_number in listing
     supervisor = login(world.supervisor_a).get(reverse("cadres:person_detail", args=[person.pk])).content.decode()

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from cadres.models import Person
 from cadres.selectors import people_by_id_numbers
 from cadres.services.id_numbers import validate_id_number
+from core.services.exports import safe_row
 from training.models import Attendance, Course
 from training.services.attendances import ERR_ATT_DUPLICATE, attendance_validate
 
@@ -336,7 +337,7 @@ def attendance_import_rejected(*, preview: ImportPreview, file) -> bytes:
         ws.cell(row=1, column=len(headers) + 1).value = "；".join(f"{e.column}：{e.message}" for e in by_row[1])
     for number, values in body:
         errs = by_row.get(number, [])
-        ws.append([*values, "；".join(f"{e.column}：{e.message}" for e in errs)])
+        ws.append(safe_row([*values, "；".join(f"{e.column}：{e.message}" for e in errs)]))
         if errs:
             for c in range(1, len(headers) + 2):
                 ws.cell(row=ws.max_row, column=c).fill = red
