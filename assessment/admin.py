@@ -9,7 +9,7 @@ from core.admin import ScopedAdminMixin
 class AssessmentCycleAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["year", "unit", "classification_date", "published_at"]
     list_filter = ["year"]
-    raw_id_fields = ["unit", "published_by", "last_review_job"]
+    raw_id_fields = ["unit"]
 
 
 @admin.register(models.DutyReport)

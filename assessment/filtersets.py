@@ -2,17 +2,13 @@ import django_filters
 
 from assessment.choices import DutyReportState, HonourKind, HonourStage, Tier
 from assessment.models import Classification, DutyReport, Honour
-from core.models import OrgUnit
+from core.filtersets import ScopedFilterSet, WithinUnitFilter
 
 
-class WithinFilterMixin(django_filters.FilterSet):
+class WithinFilterMixin(ScopedFilterSet):
     """``within`` widens to a unit's whole subtree (NetBox-style tree filter)."""
 
-    within = django_filters.NumberFilter(method="filter_within", label="within (unit id, whole subtree)")
-
-    def filter_within(self, queryset, name, value):
-        unit = OrgUnit.objects.filter(pk=value).only("path").first()
-        return queryset.filter(unit__path__startswith=unit.path) if unit else queryset.none()
+    within = WithinUnitFilter(field_name="unit", label="within (unit id, whole subtree)")
 
 
 class DutyReportFilterSet(WithinFilterMixin):

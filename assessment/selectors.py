@@ -17,44 +17,50 @@ from assessment.models import (
 from assessment.services.classification import upgrade_targets_compute
 from assessment.services.scores import member_score_compute, satisfaction_share
 from core.models import OrgUnit
-from core.services.policies import PolicyResolver, policy_effective
+from core.selectors import anchor_unit
+from core.services.policies import PolicyResolver, policy_defaults, policy_effective
 
 
-def anchor_unit(*, user) -> OrgUnit | None:
-    if user.unit_id:
-        return user.unit
-    return OrgUnit.get_first_root_node()
+def upgrade_targets_for_unit(*, unit: OrgUnit | None, year: int, user=None) -> dict:
+    """R-CLS-4 for one jurisdiction: two queries (the classifications, the policy).
 
-
-def upgrade_targets_for_unit(*, unit: OrgUnit, year: int) -> dict:
-    """R-CLS-4 for one jurisdiction: two queries (the classifications, the policy)."""
-    rows = (Classification.objects.filter(unit__path__startswith=unit.path, year=year)
-            .exclude(previous_tier="").order_by("unit__path").values("unit_id", "unit__name", "previous_tier", "tier"))
-    policy = policy_effective(unit=unit, year=year)
+    With ``user``, only the classifications that user may see are counted: a secretary's are the
+    published ones of their own branch, never the tiers of a year still in calibration (R-CLS-6).
+    Without a unit (a login attached to none) nothing is counted. Only the annual review, which
+    runs for its cycle's whole jurisdiction, passes no user."""
+    rows = Classification.objects.all() if user is None else Classification.objects.visible_to(user)
+    if unit is None:
+        rows = rows.none()
+    else:
+        rows = rows.filter(unit__path__startswith=unit.path)
+    rows = (rows.filter(year=year).exclude(previous_tier="").order_by("unit__path")
+            .values("unit_id", "unit__name", "previous_tier", "tier"))
+    policy = policy_effective(unit=unit, year=year) if unit is not None else policy_defaults(year=year)
     data = upgrade_targets_compute(
         rows=({"unit_id": r["unit_id"], "name": r["unit__name"], "previous_tier": r["previous_tier"],
                "tier": r["tier"]} for r in rows),
         policy=policy,
     )
-    data.update({"unit": unit.pk, "unit_name": unit.name, "year": year})
+    data.update({"unit": unit.pk if unit else None, "unit_name": unit.name if unit else "", "year": year})
     return data
 
 
 def upgrade_targets(*, user, year: int, unit: OrgUnit | None = None) -> dict:
-    """R-CLS-4 for the user's jurisdiction, or a unit within it."""
-    return upgrade_targets_for_unit(unit=unit or anchor_unit(user=user), year=year)
+    """R-CLS-4 for the user's jurisdiction, or a unit within it, counting only what the user may see."""
+    return upgrade_targets_for_unit(unit=unit or anchor_unit(user=user), year=year, user=user)
 
 
 def calibration(*, user, year: int, unit: OrgUnit | None = None) -> dict:
     """R-CLS-6: the tier distribution per township and per sector, side by side (two queries)."""
     base = unit or anchor_unit(user=user)
-    qs = Classification.objects.visible_to(user).filter(unit__path__startswith=base.path, year=year)
+    qs = Classification.objects.visible_to(user).filter(year=year)
+    qs = qs.filter(unit__path__startswith=base.path) if base else qs.none()
     step = OrgUnit.steplen
     # The township of a branch is its ancestor one level below the county, i.e. by path prefix.
     counts = list(qs.order_by().values("unit__path", "unit__sector", "tier").annotate(n=Count("id")))
     by_sector: dict = defaultdict(lambda: defaultdict(int))
     by_prefix: dict = defaultdict(lambda: defaultdict(int))
-    depth = base.depth + 1
+    depth = base.depth + 1 if base else 1
     for row in counts:
         by_sector[row["unit__sector"]][row["tier"] or ""] += row["n"]
         by_prefix[row["unit__path"][: depth * step]][row["tier"] or ""] += row["n"]
@@ -83,7 +89,7 @@ def calibration(*, user, year: int, unit: OrgUnit | None = None) -> dict:
         "tiers": tiers,
         "by_township": rows(by_prefix, lambda k: names.get(k, k)),
         "by_sector": rows(by_sector, lambda k: str(sector_labels.get(k, k))),
-        "cycle": AssessmentCycle.objects.filter(unit=base, year=year).first(),
+        "cycle": AssessmentCycle.objects.filter(unit=base, year=year).first() if base else None,
     }
 
 
@@ -125,8 +131,8 @@ def evaluation_aggregates(*, samples, year: int | None = None) -> dict[int, dict
 def evaluation_satisfaction_for_jurisdiction(*, user, year: int, unit: OrgUnit | None = None) -> dict:
     """R-ASM-3: the satisfaction share over all branches of a jurisdiction with enough answers."""
     base = unit or anchor_unit(user=user)
-    samples = EvaluationSample.objects.visible_to(user).filter(unit__path__startswith=base.path, year=year) \
-        .select_related("unit")
+    samples = EvaluationSample.objects.visible_to(user).filter(year=year).select_related("unit")
+    samples = samples.filter(unit__path__startswith=base.path) if base else samples.none()
     aggs = evaluation_aggregates(samples=samples)
     total: dict = defaultdict(int)
     branches = 0
@@ -135,7 +141,7 @@ def evaluation_satisfaction_for_jurisdiction(*, user, year: int, unit: OrgUnit |
             branches += 1
             for k, v in agg["rating_counts"].items():
                 total[k] += v
-    return {"rule": "R-ASM-3", "unit": base.pk, "year": year, "branches": branches,
+    return {"rule": "R-ASM-3", "unit": base.pk if base else None, "year": year, "branches": branches,
             "answers": sum(total.values()), "satisfaction": satisfaction_share(counts=total)}
 
 
@@ -274,7 +280,7 @@ def red_flag_stages(*, user, year: int) -> dict:
                                                         withdrawn_at__isnull=True)
                 .order_by().values_list("stage").annotate(n=Count("id")))
     anchor = anchor_unit(user=user)
-    policy = policy_effective(unit=anchor, year=year)
+    policy = policy_effective(unit=anchor, year=year) if anchor else policy_defaults(year=year)
     return {"stages": [{"stage": s.value, "label": s.label, "count": rows.get(s.value, 0)} for s in HonourStage],
             "quota": policy.red_flag_quota, "named": rows.get(HonourStage.NAMED, 0),
             "policy": policy.explain("red_flag_quota")}

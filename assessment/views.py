@@ -208,7 +208,8 @@ def calibration_page(request):
         return redirect(f"{reverse('assessment:calibration')}?year={year}")
     labels = dict(Tier.choices)
     changes = (ClassificationChange.objects.visible_to(request.user)
-               .filter(classification__year=year, classification__unit__path__startswith=data["unit"].path)
+               .filter(classification__year=year,
+                       classification__unit__path__startswith=data["unit"].path if data["unit"] else "")
                .select_related("classification__unit", "by").order_by("-at")[:50])
     return render(request, "assessment/calibration.html", {
         **data, "tier_labels": [(t, labels.get(t, _("Unclassified"))) for t in data["tiers"]],

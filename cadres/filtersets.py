@@ -2,28 +2,15 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Sector
-from core.models import OrgUnit
+from core.filtersets import ScopedFilterSet, WithinUnitFilter
 
 from .choices import AppointmentRole, Education, ReserveStatus, SelectionMethod, SourceChannel, Specialty
 from .models import Appointment, Person, ReserveCandidate
 
-
-class WithinUnitFilter(django_filters.ModelChoiceFilter):
-    """Filter rows whose unit lies in the given unit's subtree (tree filters widen to descendants)."""
-
-    def __init__(self, *args, path_lookup="unit__path", **kwargs):
-        self.path_lookup = path_lookup
-        kwargs.setdefault("queryset", OrgUnit.objects.all())
-        kwargs.setdefault("label", _("within unit"))
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        return qs.filter(**{f"{self.path_lookup}__startswith": value.path})
+__all__ = ["AppointmentFilterSet", "PersonFilterSet", "ReserveCandidateFilterSet", "WithinUnitFilter"]
 
 
-class PersonFilterSet(django_filters.FilterSet):
+class PersonFilterSet(ScopedFilterSet):
     unit = WithinUnitFilter()
     sector = django_filters.ChoiceFilter(field_name="unit__sector", choices=Sector.choices, label=_("sector"))
     education = django_filters.ChoiceFilter(choices=Education.choices)
@@ -40,7 +27,7 @@ class PersonFilterSet(django_filters.FilterSet):
         return qs.filter(is_current_secretary=value) if "is_current_secretary" in qs.query.annotations else qs
 
 
-class AppointmentFilterSet(django_filters.FilterSet):
+class AppointmentFilterSet(ScopedFilterSet):
     unit = WithinUnitFilter()
     role = django_filters.MultipleChoiceFilter(choices=AppointmentRole.choices)
     selection_method = django_filters.ChoiceFilter(choices=SelectionMethod.choices)
@@ -55,7 +42,7 @@ class AppointmentFilterSet(django_filters.FilterSet):
         fields = ["person", "is_dual_leader", "is_full_time"]
 
 
-class ReserveCandidateFilterSet(django_filters.FilterSet):
+class ReserveCandidateFilterSet(ScopedFilterSet):
     unit = WithinUnitFilter()
     status = django_filters.ChoiceFilter(choices=ReserveStatus.choices)
 

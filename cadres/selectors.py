@@ -3,13 +3,15 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from cadres.choices import AppointmentRole, ReserveStatus
 from cadres.models import Appointment, Person, ReserveCandidate
 from cadres.services.id_numbers import normalise_id_number
 from core.choices import Level, Sector
 from core.models import OrgUnit
-from core.services.policies import PolicyResolver, policy_effective
+from core.selectors import anchor_unit
+from core.services.policies import PolicyResolver, policy_defaults, policy_effective
 
 
 def person_find_by_id_number(*, id_number: str, queryset=None) -> Person | None:
@@ -79,8 +81,8 @@ def reserve_coverage(*, user, year: int) -> dict:
 
 def under_35_ledger(*, user, on_date: dt.date) -> dict:
     """R-RES-3: village secretaries, deputies and reserves younger than the policy's limit on ``on_date``."""
-    anchor = user.unit if user.unit_id else OrgUnit.get_first_root_node()
-    policy = policy_effective(unit=anchor, year=on_date.year)
+    anchor = anchor_unit(user=user)
+    policy = policy_effective(unit=anchor, year=on_date.year) if anchor else policy_defaults(year=on_date.year)
     limit = policy.youth_age_limit
     born_after = on_date - relativedelta(years=limit)
     leaders = (
@@ -147,3 +149,42 @@ def dual_leader_share(*, user) -> dict:
         "full_time": agg["full_time"],
         "share": round(agg["dual"] * 100 / total, 1) if total else None,
     }
+
+
+def _diff(model, newer, older) -> list[str]:
+    """Verbose names of the fields that changed between two history rows (no query)."""
+    if older is None:
+        return []
+    changed = []
+    for field in model._meta.concrete_fields:
+        if field.name in ("id", "created_at", "updated_at"):
+            continue
+        if getattr(newer, field.attname, None) != getattr(older, field.attname, None):
+            changed.append(str(field.verbose_name))
+    return changed
+
+
+def person_history(*, user, person: Person, limit: int = 50) -> list[dict]:
+    """R-SEC-2: who changed the person or their appointments, and when — two queries.
+
+    Only appointments in units ``user`` can see are told (R-ORG-2): a post the person held in
+    another county stays out of sight, as it does on the rest of the page."""
+    rows = []
+    records = list(person.history.select_related("history_user").order_by("history_date", "history_id"))
+    previous = None
+    for record in records:
+        rows.append({"when": record.history_date, "who": record.history_user, "type": record.history_type,
+                     "what": _("profile"), "fields": _diff(Person, record, previous)})
+        previous = record
+    by_appointment: dict[int, object] = {}
+    for record in (Appointment.history.filter(person_id=person.pk,
+                                                           unit_id__in=OrgUnit.objects.visible_to(user).values("pk"))
+                   .select_related("history_user", "unit")
+                   .order_by("history_date", "history_id")):
+        older = by_appointment.get(record.id)
+        rows.append({"when": record.history_date, "who": record.history_user, "type": record.history_type,
+                     "what": _("appointment at {unit}").format(unit=record.unit.name if record.unit_id else "—"),
+                     "fields": _diff(Appointment, record, older)})
+        by_appointment[record.id] = record
+    rows.sort(key=lambda r: r["when"], reverse=True)
+    return rows[:limit]

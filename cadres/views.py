@@ -37,6 +37,7 @@ from cadres.selectors import (
     age_on,
     current_secretary_subquery,
     dual_leader_share,
+    person_history,
     reserve_coverage,
     talent_pool,
     under_35_ledger,
@@ -48,7 +49,7 @@ from core.choices import Role
 from core.models import OrgUnit, Policy
 from core.permissions import RoleRequiredMixin
 from core.scoping import ScopedViewMixin, access_by_id
-from core.selectors import branch_counts_by_child
+from core.selectors import anchor_unit, branch_counts_by_child
 from core.services.policies import policy_effective
 
 PAGE_SIZE = 50
@@ -198,44 +199,10 @@ class PersonDetailView(LoginRequiredMixin, ScopedViewMixin, DetailView):
                                    .select_related("unit").order_by("-start_date"))
         context["reserve_entries"] = (ReserveCandidate.objects.visible_to(user).filter(person=person)
                                       .select_related("unit").order_by("-added_on"))
-        context["history"] = person_history(person)
+        context["history"] = person_history(user=user, person=person)
         context["age"] = age_on(person.birth_date, dt.date.today()) if person.birth_date else None
         context["can_edit"] = user.is_staff_role
         return context
-
-
-def _diff(model, newer, older) -> list[str]:
-    """Verbose names of the fields that changed between two history rows (no query)."""
-    if older is None:
-        return []
-    changed = []
-    for field in model._meta.concrete_fields:
-        if field.name in ("id", "created_at", "updated_at"):
-            continue
-        if getattr(newer, field.attname, None) != getattr(older, field.attname, None):
-            changed.append(str(field.verbose_name))
-    return changed
-
-
-def person_history(person: Person, limit: int = 50) -> list[dict]:
-    """R-SEC-2: who changed the person or their appointments, and when — two queries."""
-    rows = []
-    records = list(person.history.select_related("history_user").order_by("history_date", "history_id"))
-    previous = None
-    for record in records:
-        rows.append({"when": record.history_date, "who": record.history_user, "type": record.history_type,
-                     "what": _("profile"), "fields": _diff(Person, record, previous)})
-        previous = record
-    by_appointment: dict[int, object] = {}
-    for record in (Appointment.history.filter(person_id=person.pk).select_related("history_user", "unit")
-                   .order_by("history_date", "history_id")):
-        older = by_appointment.get(record.id)
-        rows.append({"when": record.history_date, "who": record.history_user, "type": record.history_type,
-                     "what": _("appointment at {unit}").format(unit=record.unit.name if record.unit_id else "—"),
-                     "fields": _diff(Appointment, record, older)})
-        by_appointment[record.id] = record
-    rows.sort(key=lambda r: r["when"], reverse=True)
-    return rows[:limit]
 
 
 class PersonCreateView(RoleRequiredMixin, View):
@@ -450,7 +417,7 @@ def _explained(unit, year, *fields) -> dict | None:
 
 
 def _anchor(user):
-    return user.unit if user.unit_id else OrgUnit.objects.visible_to(user).order_by("depth", "path").first()
+    return anchor_unit(user=user)
 
 
 def _year(request) -> int:

@@ -1,11 +1,16 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.http import Http404
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from .models import Job, Notice, OrgUnit, Policy, User
+from .scoping import users_visible_to, visible_rows
 
 
 class ScopedAdminMixin:
@@ -15,11 +20,39 @@ class ScopedAdminMixin:
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    # Who did what is recorded by the services; here it is shown, never chosen (a choice of
+    # accounts would list those of other counties, and a past one may lie outside the subtree).
+    recorded_fields = ("created_by", "published_by", "scored_by", "by", "last_review_job")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        names = {f.name for f in self.model._meta.concrete_fields}
+        return fields + tuple(n for n in self.recorded_fields if n in names and n not in fields)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if "queryset" not in kwargs and hasattr(related.objects, "visible_to"):
-            kwargs["queryset"] = related.objects.visible_to(request.user)
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = visible_rows(db_field.related_model, request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # simple_history's pages fetch the object and its versions by id, past get_queryset: a row
+    # outside the subtree (or deleted) would show every past value. They answer 404 instead.
+    def _refuse_outside_scope(self, request, object_id):
+        if request.user.is_superuser:
+            return
+        try:
+            visible = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, TypeError):
+            visible = False
+        if not visible:
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._refuse_outside_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._refuse_outside_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
 
 @admin.register(OrgUnit)
@@ -32,16 +65,52 @@ class OrgUnitAdmin(ScopedAdminMixin, TreeAdmin, SimpleHistoryAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Users of the admin user's subtree. A scoped (non-superuser) admin user places users only
+    inside that subtree (their own account included), never makes anyone staff or superuser,
+    and hands out only the permissions and groups they hold themselves (R-ORG-2)."""
+
     fieldsets = BaseUserAdmin.fieldsets + ((_("Jurisdiction"), {"fields": ("unit", "role")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Jurisdiction"), {"fields": ("unit", "role")}),)
     list_display = ("username", "first_name", "unit", "role", "is_active")
     list_filter = ("role", "is_active")
     raw_id_fields = ("unit",)
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
+        return super().get_queryset(request).filter(pk__in=users_visible_to(request.user).values("pk"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
         if request.user.is_superuser:
-            return qs
-        return qs.filter(unit__path__startswith=request.user.unit.path) if request.user.unit_id else qs.none()
+            return fields
+        return fields + ("is_superuser", "is_staff")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            kwargs["queryset"] = OrgUnit.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            if db_field.name == "user_permissions":
+                kwargs["queryset"] = grantable_permissions(request.user)
+            elif db_field.name == "groups":
+                kwargs["queryset"] = request.user.groups.all()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        # The form offers only what the editor may grant; what the user holds beyond it stays.
+        obj, kept_permissions, kept_groups = form.instance, [], []
+        if change and not request.user.is_superuser:
+            kept_permissions = list(obj.user_permissions.exclude(pk__in=grantable_permissions(request.user)))
+            kept_groups = list(obj.groups.exclude(pk__in=request.user.groups.all()))
+        super().save_related(request, form, formsets, change)
+        obj.user_permissions.add(*kept_permissions)
+        obj.groups.add(*kept_groups)
+
+
+def grantable_permissions(user):
+    """The permissions a scoped admin user holds, directly or through a group: all they may hand out."""
+    return Permission.objects.filter(Q(user=user) | Q(group__user=user)).distinct()
 
 
 @admin.register(Policy)

@@ -1,33 +1,89 @@
+"""Filtersets of the core app, and the one base every filterset of the project inherits.
+
+``ScopedFilterSet`` builds the choices of every model-choice filter from the rows the
+requesting user may see (R-ORG-2): the browsable API's and the pages' dropdowns list only
+the user's subtree, and an id outside it is refused with the very answer an unknown id gets
+(400 naming the field), so a filter cannot tell whether a unit of another county exists.
+"""
 import django_filters
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.rest_framework import FilterSet as DRFFilterSet
 
 from core.choices import Level, Sector
 from core.models import OrgUnit, Policy
+from core.scoping import visible_rows
+
+MODEL_CHOICE_FILTERS = (django_filters.ModelChoiceFilter, django_filters.ModelMultipleChoiceFilter)
 
 
-class OrgUnitFilterSet(django_filters.FilterSet):
+class ScopedFilterSet(django_filters.FilterSet):
+    """Every ModelChoiceFilter / ModelMultipleChoiceFilter chooses among ``Model.objects.visible_to(user)``;
+    without a request (hence without a user) there is nothing to choose."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        user = getattr(request, "user", None)
+        for f in self.filters.values():
+            if isinstance(f, MODEL_CHOICE_FILTERS):
+                model = f.queryset.model if f.queryset is not None else f.model._meta.get_field(
+                    f.field_name.split("__")[0]).related_model
+                f.queryset = visible_rows(model, user)
+                f.extra["queryset"] = f.queryset
+
+
+class ScopedAPIFilterSet(ScopedFilterSet, DRFFilterSet):
+    """The base of the filtersets DRF builds from a viewset's ``filterset_fields``."""
+
+
+class ScopedFilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend whose generated filtersets are scoped too."""
+
+    filterset_base = ScopedAPIFilterSet
+
+
+class WithinUnitFilter(django_filters.ModelChoiceFilter):
+    """Rows whose unit lies in the given unit's subtree (tree filters widen to descendants)."""
+
+    def __init__(self, *args, path_lookup="unit__path", **kwargs):
+        self.path_lookup = path_lookup
+        kwargs.setdefault("queryset", OrgUnit.objects.none())
+        kwargs.setdefault("label", _("within unit"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.path_lookup}__startswith": value.path})
+
+
+class ChildrenOfUnitFilter(django_filters.ModelChoiceFilter):
+    """Units directly below the given one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", OrgUnit.objects.none())
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(path__startswith=value.path, depth=value.depth + 1)
+
+
+class OrgUnitFilterSet(ScopedFilterSet):
     """``within`` widens to a unit's whole subtree (NetBox-style tree filter)."""
 
     level = django_filters.MultipleChoiceFilter(choices=Level.choices)
     sector = django_filters.MultipleChoiceFilter(choices=Sector.choices)
-    within = django_filters.NumberFilter(method="filter_within", label="within (unit id, whole subtree)")
-    parent = django_filters.NumberFilter(method="filter_parent", label="parent (direct children of unit id)")
+    within = WithinUnitFilter(field_name="id", path_lookup="path", label="within (unit id, whole subtree)")
+    parent = ChildrenOfUnitFilter(field_name="id", label="parent (direct children of unit id)")
 
     class Meta:
         model = OrgUnit
         fields = ["level", "sector", "code", "is_active"]
 
-    def filter_within(self, queryset, name, value):
-        unit = OrgUnit.objects.filter(pk=value).only("path").first()
-        return queryset.filter(path__startswith=unit.path) if unit else queryset.none()
 
-    def filter_parent(self, queryset, name, value):
-        parent = OrgUnit.objects.filter(pk=value).only("path", "depth").first()
-        if parent is None:
-            return queryset.none()
-        return queryset.filter(path__startswith=parent.path, depth=parent.depth + 1)
-
-
-class PolicyFilterSet(django_filters.FilterSet):
+class PolicyFilterSet(ScopedFilterSet):
     class Meta:
         model = Policy
         fields = ["year", "unit"]

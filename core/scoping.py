@@ -38,3 +38,37 @@ def access_by_id(model, *, user, pk, for_update: bool = False):
         return qs.get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def users_visible_to(user):
+    """The accounts ``user`` may see and choose: those attached to their subtree, superusers
+    excepted; a secretary only their own; a superuser all (R-ORG-2)."""
+    from django.contrib.auth import get_user_model
+
+    from core.choices import Role
+
+    users = get_user_model()._default_manager
+    if user is None or not user.is_authenticated or not user.is_active:
+        return users.none()
+    if user.is_superuser:
+        return users.all()
+    if user.unit_id is None:
+        return users.none()
+    if user.role == Role.SECRETARY:
+        return users.filter(pk=user.pk)
+    return users.filter(unit__path__startswith=user.unit.path, is_superuser=False)
+
+
+def visible_rows(model, user):
+    """The rows of ``model`` that ``user`` may see: its own ``visible_to`` where it has one, the
+    accounts of the subtree for users; any other unscoped model only for superusers. No user, no rows."""
+    from django.contrib.auth import get_user_model
+
+    manager = model._default_manager
+    if hasattr(manager, "visible_to"):
+        return manager.visible_to(user)
+    if model is get_user_model():
+        return users_visible_to(user)
+    if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
+        return manager.all()
+    return manager.none()

@@ -17,6 +17,14 @@ def units_visible(*, user):
     return OrgUnit.objects.visible_to(user)
 
 
+def anchor_unit(*, user) -> OrgUnit | None:
+    """The top of the user's jurisdiction: their own unit, the tree's root only for a superuser
+    without one, and None for anyone else without a unit — who then sees nothing (R-ORG-2)."""
+    if getattr(user, "unit_id", None):
+        return user.unit
+    return OrgUnit.objects.visible_to(user).order_by("depth", "path").first()
+
+
 def unit_counts(*, user) -> dict:
     """Counts per sector and per level within the user's subtree, for the dashboard."""
     qs = OrgUnit.objects.visible_to(user)

@@ -26,7 +26,7 @@ from core.models import Job, Notice, OrgUnit, Policy
 from core.panels import panels_for
 from core.permissions import RoleRequiredMixin
 from core.scoping import ScopedViewMixin, access_by_id
-from core.selectors import enterprise_coverage, org3_problem_label, unit_counts
+from core.selectors import anchor_unit, enterprise_coverage, org3_problem_label, unit_counts
 from core.services.jobs import job_create, job_enqueue
 from core.services.notices import notices_mark_read
 from core.services.policies import policy_effective
@@ -47,9 +47,7 @@ def page_year(request, default: int | None = None) -> int:
 
 
 def default_unit(user) -> OrgUnit | None:
-    if user.unit_id:
-        return user.unit
-    return OrgUnit.objects.visible_to(user).order_by("depth", "path").first()
+    return anchor_unit(user=user)
 
 
 # ---------------------------------------------------------------- dashboard

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from cadres.filtersets import WithinUnitFilter
+from core.filtersets import ScopedFilterSet, WithinUnitFilter
 from cadres.models import Person
 from core.choices import Sector
 
@@ -9,7 +9,7 @@ from .choices import ContentCategory, CourseKind
 from .models import Attendance, Course
 
 
-class CourseFilterSet(django_filters.FilterSet):
+class CourseFilterSet(ScopedFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=CourseKind.choices)
     organiser = WithinUnitFilter(path_lookup="organiser__path", label=_("organised within unit"))
     year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year", label=_("year"))
@@ -29,13 +29,13 @@ class CourseFilterSet(django_filters.FilterSet):
         return qs.filter(content_categories__icontains=f'"{value}"')
 
 
-class AttendanceFilterSet(django_filters.FilterSet):
+class AttendanceFilterSet(ScopedFilterSet):
     # field_name is what the schema resolves the parameter's type from; filter() goes by path_lookup.
     unit = WithinUnitFilter(field_name="person__unit", path_lookup="person__unit__path")
     sector = django_filters.ChoiceFilter(field_name="person__unit__sector", choices=Sector.choices,
                                          label=_("sector"))
-    person = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
-    course = django_filters.ModelChoiceFilter(queryset=Course.objects.all())
+    person = django_filters.ModelChoiceFilter(queryset=Person.objects.none())
+    course = django_filters.ModelChoiceFilter(queryset=Course.objects.none())
     kind = django_filters.MultipleChoiceFilter(field_name="course__kind", choices=CourseKind.choices)
     year = django_filters.NumberFilter(field_name="completed_on", lookup_expr="year", label=_("year"))
 

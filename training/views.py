@@ -64,7 +64,7 @@ class CourseListView(LoginRequiredMixin, ScopedViewMixin, ListView):
     paginate_by = 50
 
     def scope_queryset(self, queryset):
-        self.filterset = CourseFilterSet(self.request.GET or None, queryset=queryset)
+        self.filterset = CourseFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
         return self.filterset.qs if self.filterset.is_bound else queryset
 
     def get_context_data(self, **kwargs):

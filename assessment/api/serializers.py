@@ -18,11 +18,11 @@ from assessment.models import (
     Sanction,
 )
 from cadres.models import Person
-from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from core.models import OrgUnit
 
 
-class CycleSerializer(serializers.ModelSerializer):
+class CycleSerializer(ScopedModelSerializer):
     unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     is_published = serializers.BooleanField(read_only=True)
@@ -35,7 +35,7 @@ class CycleSerializer(serializers.ModelSerializer):
         validators = []  # the service checks uniqueness and date order with clearer messages
 
 
-class DutyReportEventSerializer(serializers.ModelSerializer):
+class DutyReportEventSerializer(ScopedModelSerializer):
     by_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -46,7 +46,7 @@ class DutyReportEventSerializer(serializers.ModelSerializer):
         return (obj.by.get_full_name() or obj.by.username) if obj.by else ""
 
 
-class DutyReportSerializer(serializers.ModelSerializer):
+class DutyReportSerializer(ScopedModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     person_name = serializers.CharField(source="person.name", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
@@ -67,7 +67,7 @@ class DutyReportDetailSerializer(DutyReportSerializer):
         fields = [*DutyReportSerializer.Meta.fields, "events"]
 
 
-class EvaluationSampleSerializer(serializers.ModelSerializer):
+class EvaluationSampleSerializer(ScopedModelSerializer):
     """R-ASM-3: the draw and the aggregate. Ballots are never listed; a secretary sees neither the
     draw nor an aggregate below the policy's minimum of answers."""
 
@@ -97,14 +97,14 @@ class EvaluationSampleSerializer(serializers.ModelSerializer):
         return data
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(ScopedModelSerializer):
     class Meta:
         model = Indicator
         fields = ["id", "name", "weight", "max_score", "position"]
         read_only_fields = ["position"]
 
 
-class IndicatorTemplateSerializer(serializers.ModelSerializer):
+class IndicatorTemplateSerializer(ScopedModelSerializer):
     unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     indicators = IndicatorSerializer(many=True)
 
@@ -114,7 +114,7 @@ class IndicatorTemplateSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class BranchScoreSerializer(serializers.ModelSerializer):
+class BranchScoreSerializer(ScopedModelSerializer):
     unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     points = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=2))
@@ -127,7 +127,7 @@ class BranchScoreSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class ClassificationSerializer(serializers.ModelSerializer):
+class ClassificationSerializer(ScopedModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     tier_display = serializers.CharField(source="get_tier_display", read_only=True)
     is_published = serializers.SerializerMethodField()
@@ -143,13 +143,13 @@ class ClassificationSerializer(serializers.ModelSerializer):
         return bool(obj.cycle_id and obj.cycle.published_at)
 
 
-class ClassificationChangeSerializer(serializers.ModelSerializer):
+class ClassificationChangeSerializer(ScopedModelSerializer):
     class Meta:
         model = ClassificationChange
         fields = ["field", "old_value", "new_value", "reason", "by", "at"]
 
 
-class BranchListingSerializer(serializers.ModelSerializer):
+class BranchListingSerializer(ScopedModelSerializer):
     unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
@@ -160,7 +160,7 @@ class BranchListingSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class SanctionSerializer(serializers.ModelSerializer):
+class SanctionSerializer(ScopedModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     reason_display = serializers.CharField(source="get_reason_display", read_only=True)
@@ -172,7 +172,7 @@ class SanctionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class HonourSerializer(serializers.ModelSerializer):
+class HonourSerializer(ScopedModelSerializer):
     unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     person = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)

@@ -373,6 +373,6 @@ class CalibrationReport(APIView):
     def get(self, request):
         data = calibration(user=request.user, year=query_year(request), unit=query_unit(request))
         cycle = data.pop("cycle")
-        data["unit"] = data["unit"].pk
+        data["unit"] = data["unit"].pk if data["unit"] else None
         data["cycle"] = cycle.pk if cycle else None
         return Response(data)

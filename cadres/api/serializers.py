@@ -1,11 +1,11 @@
 from rest_framework import serializers
 
 from cadres.models import Appointment, Person, ReserveCandidate
-from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from core.models import OrgUnit
 
 
-class PersonListSerializer(serializers.ModelSerializer):
+class PersonListSerializer(ScopedModelSerializer):
     """List rows: the ID number is always masked (R-SEC-1)."""
 
     id_number = serializers.CharField(source="masked_id_number", read_only=True)
@@ -20,7 +20,7 @@ class PersonListSerializer(serializers.ModelSerializer):
                   "education_display", "unit", "unit_name", "is_retired", "specialty", "is_current_secretary"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ScopedModelSerializer):
     """Detail and writes. Staff who open a record in their subtree see the full number;
     everyone else sees it masked (R-SEL-1, R-SEC-1)."""
 
@@ -44,7 +44,7 @@ class PersonSerializer(serializers.ModelSerializer):
         return data
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
+class AppointmentSerializer(ScopedModelSerializer):
     person = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all())
     unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     person_name = serializers.CharField(source="person.name", read_only=True)
@@ -62,7 +62,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
         validators = []  # the one-current-secretary rule is the service's and the database's
 
 
-class ReserveCandidateSerializer(serializers.ModelSerializer):
+class ReserveCandidateSerializer(ScopedModelSerializer):
     person = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all())
     unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     person_name = serializers.CharField(source="person.name", read_only=True)

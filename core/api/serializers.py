@@ -1,11 +1,11 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from core.models import Job, Notice, OrgUnit, Policy
 
 
-class OrgUnitSerializer(serializers.ModelSerializer):
+class OrgUnitSerializer(ScopedModelSerializer):
     parent = serializers.SerializerMethodField()
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     sector_display = serializers.CharField(source="get_sector_display", read_only=True)
@@ -30,7 +30,7 @@ class OrgUnitCreateSerializer(OrgUnitSerializer):
         fields = OrgUnitSerializer.Meta.fields + ["parent_id"]
 
 
-class PolicySerializer(serializers.ModelSerializer):
+class PolicySerializer(ScopedModelSerializer):
     unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
@@ -39,7 +39,7 @@ class PolicySerializer(serializers.ModelSerializer):
         exclude = []
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(ScopedModelSerializer):
     download_url = serializers.SerializerMethodField()
     kind_display = serializers.CharField(read_only=True)
 
@@ -54,7 +54,7 @@ class JobSerializer(serializers.ModelSerializer):
         return reverse("job_download", args=[obj.pk]) if obj.file else None
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(ScopedModelSerializer):
     class Meta:
         model = Notice
         fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]

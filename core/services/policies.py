@@ -107,3 +107,8 @@ class PolicyResolver:
             cached = _resolve(unit_id=unit_id, year=self.year, chain=[self._by_path[p] for p in chain_paths])
             self._cache[key] = cached
         return cached if cached.unit_id == unit_id else replace(cached, unit_id=unit_id)
+
+
+def policy_defaults(*, year: int) -> EffectivePolicy:
+    """R-POL-1: the built-in values alone, for a reader attached to no unit (no jurisdiction's policy shows)."""
+    return _resolve(unit_id=None, year=year, chain=[])

@@ -2,7 +2,7 @@
 from rest_framework import serializers
 
 from cadres.models import Person
-from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from core.models import OrgUnit
 from core.services.policies import PolicyResolver
 from training.choices import ContentCategory
@@ -10,7 +10,7 @@ from training.models import Attendance, Course
 from training.services.compliance import days_display, training_days
 
 
-class CourseSerializer(serializers.ModelSerializer):
+class CourseSerializer(ScopedModelSerializer):
     organiser = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     organiser_name = serializers.CharField(source="organiser.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
@@ -30,7 +30,7 @@ class CourseSerializer(serializers.ModelSerializer):
         extra_kwargs = {"code": {"validators": []}}
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ScopedModelSerializer):
     """``days_credited``: the days given, else hours (the course's when none are given) at the
     hours per day of the policy in force for the person's unit in the completion year (R-TRN-4)."""
 
