@@ -58,6 +58,21 @@ class ScopedAdminMixin:
 @admin.register(OrgUnit)
 class OrgUnitAdmin(ScopedAdminMixin, TreeAdmin, SimpleHistoryAdmin):
     form = movenodeform_factory(OrgUnit)
+
+    def get_form(self, request, obj=None, **kwargs):
+        """treebeard's "relative to" select lists the whole tree: keep it to the user's subtree,
+        which also refuses a posted unit outside it (R-ORG-2; found by the permission matrix)."""
+        form = super().get_form(request, obj, **kwargs)
+        visible = OrgUnit.objects.visible_to(request.user).values("pk")
+
+        class ScopedMoveNodeForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                field = self.fields.get("treebeard_ref_node")
+                if field is not None:
+                    field.queryset = field.queryset.filter(pk__in=visible)
+
+        return ScopedMoveNodeForm
     list_display = ("name", "code", "level", "sector", "members", "employees")
     list_filter = ("level", "sector")
     search_fields = ("name", "code")
@@ -134,3 +149,8 @@ class NoticeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs if request.user.is_superuser else qs.filter(recipient=request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "recipient":  # not every login of the city (R-ORG-2; found by the permission matrix)
+            kwargs["queryset"] = users_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
