@@ -73,6 +73,13 @@ class OrgUnitAdmin(ScopedAdminMixin, TreeAdmin, SimpleHistoryAdmin):
                     field.queryset = field.queryset.filter(pk__in=visible)
 
         return ScopedMoveNodeForm
+
+    def changelist_view(self, request, extra_context=None):
+        # treebeard marks the tree's level on GET only; a POST to the change list (an action
+        # without a selection) answered 500 instead of the list with its message.
+        if not hasattr(request, "_treebeard_parent_id"):
+            request._treebeard_parent_id = None
+        return super().changelist_view(request, extra_context=extra_context)
     list_display = ("name", "code", "level", "sector", "members", "employees")
     list_filter = ("level", "sector")
     search_fields = ("name", "code")
