@@ -31,6 +31,7 @@ ROUTES = resolver_routes()
 RECORD = os.environ.get("MATRIX_RECORD")  # a path: write the observed statuses there (to draft new rows)
 STATS = Counter()
 OBSERVED: dict = {}
+SEEN_BY_INSIDERS: set = set()  # marker fields county A's own users read somewhere: the markers do get rendered
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +119,8 @@ def test_matrix(world, key, role):
         if role == "anon" and status == 302 and "login" not in response.get("Location", "") \
                 and key not in ex.ANON_REDIRECTS_ELSEWHERE:
             problems.append(f"{method} {path} as anon redirects to {response['Location']}, not to a login")
+        if role in ("staff", "adm_in", "sec") and status == 200:
+            SEEN_BY_INSIDERS.update(world.markers.get(m) for m in MARKER_RE.findall(body))
         if role in OUTSIDERS and status < 500:
             leaks = _leaks(world, body)
             if leaks and not known:
@@ -143,6 +146,14 @@ def test_no_stale_rows():
 def test_world_plants_markers(world):
     """Every model of the project got its markers; report the figures (README)."""
     assert len(world.markers) > 200
+    models = {label.rsplit(".", 1)[0] for label in world.markers.values()}
+    assert {"core.OrgUnit", "cadres.Person", "cadres.HistoricalPerson", "assessment.DutyReport", "training.Course",
+            "core.Job", "core.Notice", "assessment.Classification"} <= models
     print(f"\npermission matrix: {len(ROUTES)} URLs × {len(ROLES)} roles; {STATS['cases']} (URL, role, method) "
-          f"cases; {len(world.markers)} marker fields planted; world built in {STATS['world seconds']} s; "
-          f"{STATS['known leaks skipped']} responses with a known leak skipped")
+          f"cases; {len(world.markers)} marker fields planted in {len(models)} models; "
+          f"{len(SEEN_BY_INSIDERS - {None})} of them read by county A's own users; world built in "
+          f"{STATS['world seconds']} s; {STATS['known leaks skipped']} responses with a known leak skipped")
+    if STATS["cases"] > 10000:  # the whole matrix ran: the markers are really rendered where they belong
+        seen_models = {label.rsplit(".", 1)[0] for label in SEEN_BY_INSIDERS - {None}}
+        assert {"core.OrgUnit", "cadres.Person", "cadres.HistoricalPerson", "assessment.DutyReport",
+                "training.Course", "core.Notice"} <= seen_models, seen_models
