@@ -60,6 +60,18 @@ OBJECTS = {
     "assessment/classifications/": "classification_a",
     "assessment/reports/": "classification_a",
 }
+# Query strings: reports that take a unit are asked about county A (outsiders must be refused, not answered).
+QUERIES = {
+    "api/v1/^policies/effective/$": "unit={unit}&year=2025",
+    "api/v1/^policies/effective\\.(?P<format>[a-z0-9]+)/?$": "unit={unit}&year=2025",
+    "api/v1/^evaluations/satisfaction/$": "unit={unit}&year=2025",
+    "api/v1/^evaluations/satisfaction\\.(?P<format>[a-z0-9]+)/?$": "unit={unit}&year=2025",
+    "api/v1/reports/training-compliance/": "unit={unit}&year=2026",
+    "api/v1/reports/upgrade-targets/": "unit={unit}&year=2025",
+    "api/v1/reports/calibration/": "unit={unit}&year=2025",
+    "api/v1/reports/reserve-coverage/": "year=2025",
+    "cadres/reports/reserve-coverage/": "year=2025",
+}
 ADMIN_OBJECTS = {
     "core/orgunit": "village_a1", "core/user": "user_sec", "core/policy": "policy_a", "core/job": "job_export",
     "core/notice": "notice_a", "cadres/person": "person_a1", "cadres/appointment": "appointment_a1",
@@ -469,9 +481,12 @@ ROWS: dict[str, dict[str, str]] = {
     },
     'api/v1/^evaluations/satisfaction/$': {
         'DELETE PATCH POST PUT': 'anon,sec,sec2=403 *=405',
-        'HTML': 'anon=403 *=200',
+        'GET HEAD HTML': 'anon=403 staff,adm_in=200 *=400',
     },
-    'api/v1/^evaluations/satisfaction\\.(?P<format>[a-z0-9]+)/?$': {'DELETE PATCH POST PUT': 'anon,sec,sec2=403 *=405'},
+    'api/v1/^evaluations/satisfaction\\.(?P<format>[a-z0-9]+)/?$': {
+        'DELETE PATCH POST PUT': 'anon,sec,sec2=403 *=405',
+        'GET HEAD': 'anon=403 staff,adm_in=200 *=400',
+    },
     'api/v1/^evaluations\\.(?P<format>[a-z0-9]+)/?$': {
         'DELETE PATCH PUT': 'anon,sec,sec2=403 *=405',
         'POST': 'anon,sec,sec2=403 *=400',
@@ -552,8 +567,8 @@ ROWS: dict[str, dict[str, str]] = {
         'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
         'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
     },
-    'api/v1/^policies/effective/$': {'GET HEAD HTML': 'anon=403 *=400'},
-    'api/v1/^policies/effective\\.(?P<format>[a-z0-9]+)/?$': {'GET HEAD': 'anon=403 *=400'},
+    'api/v1/^policies/effective/$': {'GET HEAD HTML': 'anon=403 staff,adm_in=200 *=400'},
+    'api/v1/^policies/effective\\.(?P<format>[a-z0-9]+)/?$': {'GET HEAD': 'anon=403 staff,adm_in=200 *=400'},
     'api/v1/^policies\\.(?P<format>[a-z0-9]+)/?$': {'POST': 'anon,sec,sec2,sup=403 *=400'},
     'api/v1/^reserve-candidates/$': {'HTML': 'anon=403 *=200', 'POST': 'anon,sec,sec2,sup=403 *=400'},
     'api/v1/^reserve-candidates/(?P<pk>[^/.]+)/$': {
@@ -593,14 +608,14 @@ ROWS: dict[str, dict[str, str]] = {
         'POST': 'anon,sec,sec2=403 *=400',
     },
     'api/v1/auth/token/': {'DELETE GET HEAD PATCH PUT': '*=405', 'OPTIONS': '*=200', 'POST': '*=400'},
-    'api/v1/reports/calibration/': {'HTML': 'anon=403 *=200'},
+    'api/v1/reports/calibration/': {'GET HEAD HTML': 'anon=403 staff,adm_in=200 *=400'},
     'api/v1/reports/dual-leaders/': {'HTML': 'anon=403 *=200'},
     'api/v1/reports/enterprise-coverage/': {'HTML': 'anon=403 *=200'},
     'api/v1/reports/reserve-coverage/': {'HTML': 'anon=403 *=200'},
     'api/v1/reports/talent-pool/': {'HTML': 'anon=403 *=200'},
-    'api/v1/reports/training-compliance/': {'HTML': 'anon=403 *=200'},
+    'api/v1/reports/training-compliance/': {'GET HEAD HTML': 'anon=403 staff,adm_in=200 *=400'},
     'api/v1/reports/under-35/': {'HTML': 'anon=403 *=200'},
-    'api/v1/reports/upgrade-targets/': {'HTML': 'anon=403 *=200'},
+    'api/v1/reports/upgrade-targets/': {'GET HEAD HTML': 'anon=403 staff,adm_in=200 *=400'},
     'assessment/': {'DELETE PATCH': 'anon=302 *=405'},
     'assessment/calibration/': {'DELETE GET HEAD PATCH POST PUT': 'anon=302 sec,sec2=403 *=200'},
     'assessment/classifications/': {'DELETE PATCH': 'anon=302 *=405'},
@@ -829,6 +844,11 @@ def is_known_leak(key: str, role: str, method: str) -> bool:
 
 def is_known_error(key: str, role: str, method: str) -> bool:
     return _matches(KNOWN_ERRORS, key, role, method)
+
+
+def query_for(route, world) -> str:
+    query = QUERIES.get(route.key)
+    return "?" + query.format(unit=world.county_a.pk) if query else ""
 
 
 def params_for(route, world) -> dict:

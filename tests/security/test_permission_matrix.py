@@ -101,7 +101,7 @@ def test_matrix(world, key, role):
     if row is None and not RECORD:
         pytest.fail(f"{key!r} has no row in tests/security/expectations.py ROWS: add one saying what each role "
                     f"gets for each method (R-ORG-2).")
-    path = route.build(ex.params_for(route, world))
+    path = route.build(ex.params_for(route, world)) + ex.query_for(route, world)
     problems = []
     for method in ex.methods_for(route):
         response, body = _request(world.clients[role], method, path)
@@ -141,6 +141,7 @@ def test_no_stale_rows():
     keys = {r.key for r in ROUTES}
     assert not [k for k in ex.ROWS if k not in keys], "rows of URLs that no longer exist"
     assert not [k for k, *_ in ex.KNOWN_LEAKS if k not in keys], "KNOWN_LEAKS of URLs that no longer exist"
+    assert not [k for k in ex.QUERIES if k not in keys], "QUERIES of URLs that no longer exist"
 
 
 def test_world_plants_markers(world):
