@@ -55,24 +55,44 @@ class ScopedAdminMixin:
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
 
+ERR_UNIT_OUTSIDE_JURISDICTION = _("A unit can be placed only inside your own jurisdiction.")
+SIBLING_POSITIONS = ("sorted-sibling", "left", "right", "first-sibling", "last-sibling")
+
+
+class ScopedMoveNodeForm(movenodeform_factory(OrgUnit)):
+    """treebeard's "relative to" lists the whole tree, root included; a scoped admin user is
+    offered only their subtree, and may not place a unit beside their own (that is outside it)."""
+
+    scope_user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.scope_user
+        if user is not None and not user.is_superuser:
+            field = self.fields["treebeard_ref_node"]
+            field.queryset = field.queryset.filter(pk__in=OrgUnit.objects.visible_to(user).values("pk"))
+            field.required, field.empty_label = True, None
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.scope_user
+        if user is not None and not user.is_superuser:
+            ref, position = cleaned.get("treebeard_ref_node"), cleaned.get("treebeard_position")
+            if ref is not None and position in SIBLING_POSITIONS and ref.pk == user.unit_id:
+                self.add_error("treebeard_position", ERR_UNIT_OUTSIDE_JURISDICTION)
+        return cleaned
+
+
 @admin.register(OrgUnit)
 class OrgUnitAdmin(ScopedAdminMixin, TreeAdmin, SimpleHistoryAdmin):
-    form = movenodeform_factory(OrgUnit)
+    form = ScopedMoveNodeForm
+    list_display = ("name", "code", "level", "sector", "members", "employees")
+    list_filter = ("level", "sector")
+    search_fields = ("name", "code")
 
     def get_form(self, request, obj=None, **kwargs):
-        """treebeard's "relative to" select lists the whole tree: keep it to the user's subtree,
-        which also refuses a posted unit outside it (R-ORG-2; found by the permission matrix)."""
         form = super().get_form(request, obj, **kwargs)
-        visible = OrgUnit.objects.visible_to(request.user).values("pk")
-
-        class ScopedMoveNodeForm(form):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, **kw)
-                field = self.fields.get("treebeard_ref_node")
-                if field is not None:
-                    field.queryset = field.queryset.filter(pk__in=visible)
-
-        return ScopedMoveNodeForm
+        return type(form.__name__, (form,), {"scope_user": request.user})
 
     def changelist_view(self, request, extra_context=None):
         # treebeard marks the tree's level on GET only; a POST to the change list (an action
@@ -80,9 +100,6 @@ class OrgUnitAdmin(ScopedAdminMixin, TreeAdmin, SimpleHistoryAdmin):
         if not hasattr(request, "_treebeard_parent_id"):
             request._treebeard_parent_id = None
         return super().changelist_view(request, extra_context=extra_context)
-    list_display = ("name", "code", "level", "sector", "members", "employees")
-    list_filter = ("level", "sector")
-    search_fields = ("name", "code")
 
 
 @admin.register(User)
@@ -109,6 +126,8 @@ class UserAdmin(BaseUserAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit":
             kwargs["queryset"] = OrgUnit.objects.visible_to(request.user)
+            # A user without a unit would fall out of the scoped admin user's sight at once.
+            kwargs["required"] = not request.user.is_superuser
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -153,11 +172,11 @@ class NoticeAdmin(admin.ModelAdmin):
     list_display = ("title", "recipient", "kind", "created_at", "read_at")
     list_filter = ("kind",)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "recipient":
+            kwargs["queryset"] = users_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs if request.user.is_superuser else qs.filter(recipient=request.user)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "recipient":  # not every login of the city (R-ORG-2; found by the permission matrix)
-            kwargs["queryset"] = users_visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)

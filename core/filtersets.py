@@ -26,10 +26,13 @@ class ScopedFilterSet(django_filters.FilterSet):
         user = getattr(request, "user", None)
         for f in self.filters.values():
             if isinstance(f, MODEL_CHOICE_FILTERS):
-                model = f.queryset.model if f.queryset is not None else f.model._meta.get_field(
-                    f.field_name.split("__")[0]).related_model
-                f.queryset = visible_rows(model, user)
-                f.extra["queryset"] = f.queryset
+                declared = f.get_queryset(request)  # a callable queryset is resolved, then scoped too
+                if declared is None:
+                    declared = f.model._meta.get_field(f.field_name.split("__")[0]).related_model.objects.none()
+                visible = visible_rows(declared.model, user)
+                # A filterset's own narrowing of its choices is kept; a placeholder none() is not.
+                narrowed = bool(declared.query.where) and not declared.query.is_empty()
+                f.queryset = declared & visible if narrowed else visible
 
 
 class ScopedAPIFilterSet(ScopedFilterSet, DRFFilterSet):

@@ -234,9 +234,13 @@ def test_a_scoped_admin_cannot_place_a_user_in_another_county(world, client):
     client.post(f"/admin/core/user/{target.pk}/change/", _user_post(target, unit=world.county_b.pk))
     target.refresh_from_db()
     assert target.unit_id == world.township_a.pk
+    for unit in (world.county_b.pk, ""):
+        response = client.post("/admin/core/user/add/", {"username": "newcomer", "usable_password": "false",
+                                                         "unit": unit, "role": "staff"})
+        assert response.status_code == 200 and "unit" in response.context["adminform"].form.errors
     response = client.post("/admin/core/user/add/", {"username": "newcomer", "usable_password": "false",
-                                                     "unit": world.county_b.pk, "role": "staff"})
-    assert response.status_code == 200 and "unit" in response.context["adminform"].form.errors
+                                                     "unit": world.village_a2.pk, "role": "secretary"})
+    assert response.status_code == 302
 
 
 def test_a_scoped_admin_grants_neither_superuser_nor_staff_nor_permissions_they_lack(world, client):
@@ -400,3 +404,52 @@ def test_admin_change_forms_offer_no_account_or_unit_of_another_county(world, cl
             "unit": world.village_b1.pk, "user": world.secretary_user.pk}
     response = client.post(f"/admin/cadres/person/{world.person_b1.pk}/change/", data)
     assert "user" in response.context["adminform"].form.errors
+
+
+def test_the_admin_unit_form_offers_only_the_subtree_and_keeps_new_units_inside_it(world, client):
+    """treebeard's 'relative to' listed the whole tree (and the root) to a scoped admin user."""
+    from core.models import OrgUnit
+
+    client.force_login(_admin_user(world.outsider))
+    page = client.get("/admin/core/orgunit/add/").content.decode()
+    assert [n for n in ("甲县委", "甲镇党委", "东风村党支部", "新华村党支部") if n in page] == []
+    base = {"code": "430722009", "name": "乙县新设党委", "level": "township", "sector": "organ", "members": 0,
+            "is_active": "on", "instructor": ""}
+    for ref, position in ((world.county_b.pk, "sorted-sibling"), ("", "sorted-child"),
+                          (world.county_a.pk, "sorted-child")):
+        response = client.post("/admin/core/orgunit/add/", {**base, "treebeard_ref_node": ref,
+                                                            "treebeard_position": position})
+        assert response.status_code == 200, (ref, position)
+        assert not OrgUnit.objects.filter(code="430722009").exists()
+    response = client.post("/admin/core/orgunit/add/", {**base, "treebeard_ref_node": world.county_b.pk,
+                                                        "treebeard_position": "sorted-child"})
+    assert response.status_code == 302
+    assert OrgUnit.objects.get(code="430722009").path.startswith(world.county_b.path)
+
+
+def test_the_admin_notice_form_lists_only_accounts_of_the_subtree(world, client):
+    client.force_login(_admin_user(world.outsider))
+    page = client.get("/admin/core/notice/add/").content.decode()
+    assert [n for n in ("staff_a", "secretary_a1", "supervisor_a", "township_staff") if n in page] == []
+
+
+def test_a_filter_that_narrows_its_own_choices_stays_narrowed_and_scoped(world, rf):
+    import django_filters as df
+
+    from cadres.models import Person
+    from core.filtersets import ScopedFilterSet
+    from core.models import OrgUnit
+
+    class Narrow(ScopedFilterSet):
+        unit = df.ModelChoiceFilter(queryset=OrgUnit.objects.filter(level="branch"))
+        other = df.ModelChoiceFilter(field_name="unit", queryset=lambda request: OrgUnit.objects.all())
+
+        class Meta:
+            model = Person
+            fields = []
+
+    request = rf.get("/")
+    request.user = world.outsider
+    fs = Narrow(request=request)
+    assert set(fs.filters["unit"].queryset) == {world.village_b1}
+    assert set(fs.filters["other"].queryset) == {world.county_b, world.township_b, world.village_b1}
