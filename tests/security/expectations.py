@@ -71,6 +71,7 @@ QUERIES = {
     "api/v1/reports/calibration/": "unit={unit}&year=2025",
     "api/v1/reports/reserve-coverage/": "year=2025",
     "cadres/reports/reserve-coverage/": "year=2025",
+    "cadres/export/people/": "format=csv",  # the other exports are .xlsx, scanned unzipped
 }
 ADMIN_OBJECTS = {
     "core/orgunit": "village_a1", "core/user": "user_sec", "core/policy": "policy_a", "core/job": "job_export",

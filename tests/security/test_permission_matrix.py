@@ -61,6 +61,8 @@ def world(django_db_setup, django_db_blocker):
 
 def _body(response) -> bytes:
     data = b"".join(response.streaming_content) if response.streaming else response.content
+    if data[:3] == b"\xef\xbb\xbf":  # CSV in utf-8-sig
+        data = data[3:]
     if data[:2] == b"PK":  # xlsx (and any zip): scan the XML inside
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
