@@ -27,6 +27,9 @@ class ClassificationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     # Tiers change through the services (reason, history, publication lock), not here.
     readonly_fields = [f.name for f in models.Classification._meta.concrete_fields]
 
+    def has_add_permission(self, request):
+        return False  # every field is read-only: an "add" saved an empty row and answered 500
+
 
 @admin.register(models.Sanction)
 class SanctionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):

@@ -94,6 +94,13 @@ class OrgUnitAdmin(ScopedAdminMixin, TreeAdmin, SimpleHistoryAdmin):
         form = super().get_form(request, obj, **kwargs)
         return type(form.__name__, (form,), {"scope_user": request.user})
 
+    def changelist_view(self, request, extra_context=None):
+        # treebeard marks the tree's level on GET only; a POST to the change list (an action
+        # without a selection) answered 500 instead of the list with its message.
+        if not hasattr(request, "_treebeard_parent_id"):
+            request._treebeard_parent_id = None
+        return super().changelist_view(request, extra_context=extra_context)
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):

@@ -93,14 +93,14 @@ class CycleViewSet(ScopedModelViewSet):
 
     @extend_schema(request=None, responses={202: JobSerializer})
     @action(detail=True, methods=["post"])
-    def review(self, request, pk=None):
+    def review(self, request, pk=None, format=None):
         """R-JOB-1: start the annual review; follow it at /api/v1/jobs/<id>/."""
         job = cls_services.annual_review_start(cycle=self.get_object(), by=request.user)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses=CycleSerializer)
     @action(detail=True, methods=["post"])
-    def publish(self, request, pk=None):
+    def publish(self, request, pk=None, format=None):
         """R-CLS-6: publish the classification of the year and lock it."""
         cycle = cycle_publish(cycle=self.get_object(), by=request.user)
         return Response(CycleSerializer(cycle, context=self.get_serializer_context()).data)
@@ -137,7 +137,7 @@ class DutyReportViewSet(ScopedModelViewSet):
 
     @extend_schema(request=DutyReportSerializer, responses=DutyReportDetailSerializer)
     @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
+    def submit(self, request, pk=None, format=None):
         serializer = DutyReportSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         return self._answer(duty_report_submit(report=self.get_object(), by=request.user,
@@ -145,12 +145,12 @@ class DutyReportViewSet(ScopedModelViewSet):
 
     @extend_schema(request=None, responses=DutyReportDetailSerializer)
     @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
+    def accept(self, request, pk=None, format=None):
         return self._answer(duty_report_accept(report=self.get_object(), by=request.user))
 
     @extend_schema(request=DutyReportReturnSerializer, responses=DutyReportDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return")
-    def return_(self, request, pk=None):
+    def return_(self, request, pk=None, format=None):
         return self._answer(duty_report_return(report=self.get_object(), reason=request.data.get("reason", ""),
                                                by=request.user))
 
@@ -195,7 +195,7 @@ class EvaluationViewSet(ScopedModelViewSet):
 
     @extend_schema(request=EvaluationRatingsSerializer, responses=EvaluationSampleSerializer)
     @action(detail=True, methods=["post"])
-    def ratings(self, request, pk=None):
+    def ratings(self, request, pk=None, format=None):
         """Enter anonymous ballots: ``{"ratings": ["好", "较好", …]}``."""
         sample = self.get_object()
         ratings = request.data.get("ratings")
@@ -207,7 +207,7 @@ class EvaluationViewSet(ScopedModelViewSet):
     @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {"file": {
         "type": "string", "format": "binary"}}}}, responses=EvaluationSampleSerializer)
     @action(detail=True, methods=["post"], url_path="import")
-    def import_(self, request, pk=None):
+    def import_(self, request, pk=None, format=None):
         """Import ballots from an Excel sheet: one rating a row in the first column."""
         upload = request.FILES.get("file")
         if upload is None:
@@ -217,7 +217,7 @@ class EvaluationViewSet(ScopedModelViewSet):
 
     @extend_schema(responses=EvaluationVerifySerializer)
     @action(detail=True, methods=["get"])
-    def verify(self, request, pk=None):
+    def verify(self, request, pk=None, format=None):
         """Redraw from the recorded seed: does it give the recorded members? Staff only (R-ASM-3)."""
         self._staff_only(ERR_AUDIT_STAFF_ONLY)
         sample = self.get_object()
@@ -226,7 +226,7 @@ class EvaluationViewSet(ScopedModelViewSet):
 
     @extend_schema(request=None, responses=EvaluationSampleSerializer)
     @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
+    def close(self, request, pk=None, format=None):
         """R-ASM-3: staff close the sample before its due date: its aggregate shows, no ballot is added."""
         self._staff_only(ERR_CLOSE_STAFF_ONLY)
         evaluation_close(evaluation=self.get_object(), user=request.user)
@@ -235,7 +235,7 @@ class EvaluationViewSet(ScopedModelViewSet):
     @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("unit", int)],
                    responses=EvaluationSatisfactionSerializer)
     @action(detail=False, methods=["get"])
-    def satisfaction(self, request):
+    def satisfaction(self, request, format=None):
         """The satisfaction share of a jurisdiction over the branches with enough answers."""
         return Response(evaluation_satisfaction_for_jurisdiction(user=request.user, year=query_year(request),
                                                                  unit=query_unit(request)))
@@ -299,7 +299,7 @@ class ClassificationViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=ClassificationOverrideSerializer, responses=ClassificationSerializer)
     @action(detail=True, methods=["post"])
-    def override(self, request, pk=None):
+    def override(self, request, pk=None, format=None):
         """Set another tier (or "" to go back to the rules' tier) with a written reason."""
         self._staff_only()
         row = cls_services.classification_override(classification=self.get_object(),
@@ -309,7 +309,7 @@ class ClassificationViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(request=ClassificationStarsSerializer, responses=ClassificationSerializer)
     @action(detail=True, methods=["post"])
-    def stars(self, request, pk=None):
+    def stars(self, request, pk=None, format=None):
         self._staff_only()
         stars = request.data.get("stars")
         try:
@@ -322,7 +322,7 @@ class ClassificationViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(responses=ClassificationChangeSerializer(many=True))
     @action(detail=True, methods=["get"])
-    def changes(self, request, pk=None):
+    def changes(self, request, pk=None, format=None):
         row = self.get_object()
         return Response(ClassificationChangeSerializer(row.changes.visible_to(request.user), many=True).data)
 
@@ -364,7 +364,7 @@ class HonourViewSet(ScopedModelViewSet):
 
     @extend_schema(request=HonourAdvanceSerializer, responses=HonourSerializer(many=True))
     @action(detail=False, methods=["post"])
-    def advance(self, request):
+    def advance(self, request, format=None):
         """R-HON-2: ``{"ids": [...]}`` moves red-flag candidates to the next stage."""
         ids = request.data.get("ids") or []
         rows = list(self.get_queryset().filter(pk__in=[i for i in ids if str(i).isdigit()]))

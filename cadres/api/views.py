@@ -94,7 +94,7 @@ class AppointmentViewSet(ScopedModelViewSet):
 
     @extend_schema(request=AppointmentEndSerializer, responses=AppointmentSerializer)
     @action(detail=True, methods=["post"])
-    def end(self, request, pk=None):
+    def end(self, request, pk=None, format=None):
         """End a current appointment with a date and one of the end reasons."""
         appointment = self.get_object()
         try:

@@ -84,7 +84,7 @@ class PolicyViewSet(ScopedModelViewSet):
         responses={200: OpenApiTypes.OBJECT},
     )
     @action(detail=False, methods=["get"])
-    def effective(self, request):
+    def effective(self, request, format=None):
         """The values in force for a unit and year, each with the policy (or default) it came from."""
         unit = query_unit(request, required=True)
         year = query_year(request)
@@ -107,7 +107,7 @@ class NoticeViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["kind"]
 
     @action(detail=True, methods=["post"])
-    def read(self, request, pk=None):
+    def read(self, request, pk=None, format=None):
         notice = self.get_object()
         notices_mark_read(user=request.user, notice_ids=[notice.pk])
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,877 @@
+"""What every role gets from every URL and method (R-ORG-2). Read by tests/security/test_permission_matrix.py.
+
+Roles: ``anon`` nobody logged in · ``sec`` the secretary of village A1 · ``sec2`` the secretary of village A2 (same
+township) · ``sup`` the township's supervisor · ``staff`` county A's staff · ``sib`` staff of sibling county B ·
+``nounit`` a staff login without a unit · ``adm_out`` a Django-admin user (is_staff, not superuser) of county B ·
+``adm_in`` one of county A. Path parameters are county A's objects (``OBJECTS``).
+
+A row maps methods to statuses: ``"GET": "anon=302 sec,sec2=403 *=200"`` reads "anonymous users are sent to the
+login, the two secretaries get 403, everyone else 200". Several methods may share an entry (``"PUT PATCH"``). A
+method the row leaves out takes the family's default (``DEFAULTS``: pages, API, admin). ``HTML`` is a GET with
+``Accept: text/html`` (the browsable API).
+
+Adding a URL: add its row (and its object to ``OBJECTS`` when it has a parameter); to draft it, run the module
+with ``MATRIX_RECORD=/tmp/observed.json`` and read what each role gets — then decide what each role *should* get.
+"""
+
+METHODS = {
+    "page": ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"),
+    "api": ("GET", "HTML", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"),
+    "admin": ("GET", "POST"),
+}
+
+# Path parameters: the longest matching route prefix names the world's object (county A's).
+OBJECTS = {
+    "api/v1/^org-units/": "village_a1",
+    "api/v1/^policies/": "policy_a",
+    "api/v1/^jobs/": "job_export",
+    "api/v1/^notices/": "notice_a",
+    "api/v1/^people/": "person_a1",
+    "api/v1/^appointments/": "appointment_a1",
+    "api/v1/^reserve-candidates/": "reserve_a",
+    "api/v1/^courses/": "course_a",
+    "api/v1/^attendances/": "attendance_a",
+    "api/v1/^cycles/": "cycle_a",
+    "api/v1/^duty-reports/": "duty_report_a",
+    "api/v1/^evaluations/": "sample_a",
+    "api/v1/^indicator-templates/": "template_a",
+    "api/v1/^scores/": "score_a",
+    "api/v1/^classifications/": "classification_a",
+    "api/v1/^branch-listings/": "listing_a",
+    "api/v1/^sanctions/": "sanction_a",
+    "api/v1/^honours/": "honour_a",
+    "policies/": "policy_a",
+    "notices/": "notice_a",
+    "jobs/": "job_export",
+    "cadres/units/": "village_a1",
+    "cadres/people/": "person_a1",
+    "cadres/appointments/": "appointment_a1",
+    "cadres/reserves/": "reserve_a",
+    "cadres/import/": "job_roster",
+    "training/courses/": "course_a",
+    "training/import/": "job_training",
+    "assessment/cycles/": "cycle_a",
+    "assessment/duty-reports/": "duty_report_a",
+    "assessment/people/": "person_a1",
+    "assessment/evaluations/": "sample_a",
+    "assessment/indicator-templates/": "template_a",
+    "assessment/scores/": "village_a1",
+    "assessment/listings/": "listing_a",
+    "assessment/classifications/": "classification_a",
+    "assessment/reports/": "classification_a",
+}
+# Query strings: reports that take a unit are asked about county A (outsiders must be refused, not answered).
+QUERIES = {
+    "api/v1/^policies/effective/$": "unit={unit}&year=2025",
+    "api/v1/^policies/effective\\.(?P<format>[a-z0-9]+)/?$": "unit={unit}&year=2025",
+    "api/v1/^evaluations/satisfaction/$": "unit={unit}&year=2025",
+    "api/v1/^evaluations/satisfaction\\.(?P<format>[a-z0-9]+)/?$": "unit={unit}&year=2025",
+    "api/v1/reports/training-compliance/": "unit={unit}&year=2026",
+    "api/v1/reports/upgrade-targets/": "unit={unit}&year=2025",
+    "api/v1/reports/calibration/": "unit={unit}&year=2025",
+    "api/v1/reports/reserve-coverage/": "year=2025",
+    "cadres/reports/reserve-coverage/": "year=2025",
+    "cadres/export/people/": "format=csv",  # the other exports are .xlsx, scanned unzipped
+}
+ADMIN_OBJECTS = {
+    "core/orgunit": "village_a1", "core/user": "user_sec", "core/policy": "policy_a", "core/job": "job_export",
+    "core/notice": "notice_a", "cadres/person": "person_a1", "cadres/appointment": "appointment_a1",
+    "cadres/reservecandidate": "reserve_a", "training/course": "course_a", "training/attendance": "attendance_a",
+    "assessment/assessmentcycle": "cycle_a", "assessment/dutyreport": "duty_report_a",
+    "assessment/classification": "classification_a", "assessment/sanction": "sanction_a",
+    "assessment/honour": "honour_a", "assessment/indicatortemplate": "template_a",
+    "auth/group": "group", "authtoken/tokenproxy": "token",
+    "django_celery_beat/periodictask": "periodic_task", "django_celery_beat/clockedschedule": "clocked",
+    "django_celery_beat/crontabschedule": "crontab", "django_celery_beat/solarschedule": "solar",
+    "django_celery_beat/intervalschedule": "interval",
+}
+
+# (route, role, method) whose marker or status check is skipped while the leak is being fixed; ``"*"`` matches
+# any role or method. Empty it as the fixes land (issue 7 items 1–10).
+KNOWN_LEAKS: set[tuple[str, str, str]] = set()
+
+# Anonymous 302s must lead to a login page, except these, which send everyone back where they came from.
+ANON_REDIRECTS_ELSEWHERE = {"i18n/setlang/", "admin/logout/"}
+
+# (route, role, method) answering 500 — not a leak — skipped by name until fixed (issue 7 item 5). Empty: keep it so.
+KNOWN_ERRORS: set[tuple[str, str, str]] = set()
+
+# Statuses worth knowing: Django's admin answers a missing (or out-of-scope) object with 302 to its index; pages
+# send anonymous users to the login (302), the API answers them 403 (401 once issue 7 item 6 lands); a method a
+# page does not offer is 405, an API representation it does not offer (HTML on a detail) 406.
+DEFAULTS = {
+    'page': {
+        'DELETE PATCH': 'anon=302 sec,sec2,sup=403 *=405',
+        'GET HEAD': 'anon=302 *=200',
+        'POST PUT': 'anon=302 *=405',
+    },
+    'api': {
+        'DELETE PATCH POST PUT': 'anon,sec,sec2,sup=403 *=405',
+        'GET HEAD OPTIONS': 'anon=403 *=200',
+        'HTML': '*=406',
+    },
+    'admin': {
+        'GET POST': 'adm_out,adm_in=200 *=302',
+    },
+}
+
+ROWS: dict[str, dict[str, str]] = {
+    '': {'DELETE PATCH POST PUT': 'anon=302 *=200'},
+    'admin/': {},
+    'admin/(?P<url>.*)$': {'GET POST': 'adm_out,adm_in=404 *=302'},
+    'admin/^(?P<app_label>auth|authtoken|django_celery_beat|core|cadres|training|assessment)/$': {},
+    'admin/assessment/assessmentcycle/': {},
+    'admin/assessment/assessmentcycle/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/assessment/assessmentcycle/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/assessment/assessmentcycle/<path:object_id>/delete/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/assessment/assessmentcycle/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/assessment/assessmentcycle/^([^/]+)/history/([^/]+)/$': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/assessment/assessmentcycle/add/': {},
+    'admin/assessment/classification/': {},
+    'admin/assessment/classification/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/assessment/classification/<path:object_id>/change/': {'GET': 'adm_in=200 *=302', 'POST': '*=302'},
+    'admin/assessment/classification/<path:object_id>/delete/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/assessment/classification/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/assessment/classification/^([^/]+)/history/([^/]+)/$': {
+        'GET': 'adm_out=404 adm_in=200 *=302',
+        'POST': 'adm_out=404 *=302',
+    },
+    'admin/assessment/classification/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},  # tiers change in services
+    'admin/assessment/dutyreport/': {},
+    'admin/assessment/dutyreport/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/assessment/dutyreport/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/assessment/dutyreport/<path:object_id>/delete/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/assessment/dutyreport/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/assessment/dutyreport/^([^/]+)/history/([^/]+)/$': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/assessment/dutyreport/add/': {},
+    'admin/assessment/honour/': {},
+    'admin/assessment/honour/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/assessment/honour/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/assessment/honour/<path:object_id>/delete/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/assessment/honour/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/assessment/honour/^([^/]+)/history/([^/]+)/$': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/assessment/honour/add/': {},
+    'admin/assessment/indicatortemplate/': {},
+    'admin/assessment/indicatortemplate/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/assessment/indicatortemplate/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/assessment/indicatortemplate/<path:object_id>/delete/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/assessment/indicatortemplate/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/assessment/indicatortemplate/^([^/]+)/history/([^/]+)/$': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/assessment/indicatortemplate/add/': {},
+    'admin/assessment/sanction/': {},
+    'admin/assessment/sanction/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/assessment/sanction/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/assessment/sanction/<path:object_id>/delete/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/assessment/sanction/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/assessment/sanction/^([^/]+)/history/([^/]+)/$': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/assessment/sanction/add/': {},
+    'admin/auth/group/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/auth/group/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/auth/group/<path:object_id>/change/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/auth/group/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/auth/group/<path:object_id>/history/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/auth/group/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/authtoken/tokenproxy/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/authtoken/tokenproxy/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/authtoken/tokenproxy/<path:object_id>/change/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/authtoken/tokenproxy/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/authtoken/tokenproxy/<path:object_id>/history/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/authtoken/tokenproxy/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/autocomplete/': {'GET': 'adm_out,adm_in=403 *=302', 'POST': 'adm_out,adm_in=405 *=302'},
+    'admin/cadres/appointment/': {},
+    'admin/cadres/appointment/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/cadres/appointment/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/cadres/appointment/<path:object_id>/delete/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/cadres/appointment/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/cadres/appointment/^([^/]+)/history/([^/]+)/$': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/cadres/appointment/add/': {},
+    'admin/cadres/appointment/export/': {},
+    'admin/cadres/appointment/import/': {},
+    'admin/cadres/appointment/process_import/': {'GET': 'adm_out,adm_in=405 *=302'},
+    'admin/cadres/person/': {},
+    'admin/cadres/person/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/cadres/person/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/cadres/person/<path:object_id>/delete/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/cadres/person/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/cadres/person/^([^/]+)/history/([^/]+)/$': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/cadres/person/add/': {},
+    'admin/cadres/person/export/': {},
+    'admin/cadres/person/import/': {},
+    'admin/cadres/person/process_import/': {'GET': 'adm_out,adm_in=405 *=302'},
+    'admin/cadres/reservecandidate/': {},
+    'admin/cadres/reservecandidate/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/cadres/reservecandidate/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/cadres/reservecandidate/<path:object_id>/delete/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/cadres/reservecandidate/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/cadres/reservecandidate/^([^/]+)/history/([^/]+)/$': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/cadres/reservecandidate/add/': {},
+    'admin/core/job/': {},
+    'admin/core/job/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/core/job/<path:object_id>/change/': {'GET POST': '*=302'},
+    'admin/core/job/<path:object_id>/delete/': {'GET POST': '*=302'},
+    'admin/core/job/<path:object_id>/history/': {'GET POST': 'adm_out,adm_in=404 *=302'},
+    'admin/core/job/add/': {},
+    'admin/core/notice/': {},
+    'admin/core/notice/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/core/notice/<path:object_id>/change/': {'GET POST': '*=302'},
+    'admin/core/notice/<path:object_id>/delete/': {'GET POST': '*=302'},
+    'admin/core/notice/<path:object_id>/history/': {'GET POST': '*=302'},
+    'admin/core/notice/add/': {},
+    'admin/core/orgunit/': {},
+    'admin/core/orgunit/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/core/orgunit/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/core/orgunit/<path:object_id>/delete/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/core/orgunit/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/core/orgunit/^([^/]+)/history/([^/]+)/$': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/core/orgunit/add/': {},
+    'admin/core/orgunit/children/<str:parent_id>/': {},
+    'admin/core/orgunit/jsi18n/': {'GET': '*=200', 'POST': '*=405'},
+    'admin/core/orgunit/move/': {'GET POST': 'adm_out,adm_in=400 *=302'},
+    'admin/core/policy/': {},
+    'admin/core/policy/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/core/policy/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/core/policy/<path:object_id>/delete/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/core/policy/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/core/policy/^([^/]+)/history/([^/]+)/$': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/core/policy/add/': {},
+    'admin/core/user/': {},
+    'admin/core/user/<id>/password/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/core/user/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/core/user/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/core/user/<path:object_id>/delete/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/core/user/<path:object_id>/history/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/core/user/add/': {},
+    'admin/django_celery_beat/clockedschedule/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/clockedschedule/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/django_celery_beat/clockedschedule/<path:object_id>/change/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/clockedschedule/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/clockedschedule/<path:object_id>/history/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/clockedschedule/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/crontabschedule/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/crontabschedule/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/django_celery_beat/crontabschedule/<path:object_id>/change/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/crontabschedule/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/crontabschedule/<path:object_id>/history/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/crontabschedule/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/intervalschedule/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/intervalschedule/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/django_celery_beat/intervalschedule/<path:object_id>/change/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/intervalschedule/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/intervalschedule/<path:object_id>/history/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/intervalschedule/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/periodictask/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/periodictask/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/django_celery_beat/periodictask/<path:object_id>/change/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/periodictask/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/periodictask/<path:object_id>/history/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/periodictask/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/solarschedule/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/solarschedule/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/django_celery_beat/solarschedule/<path:object_id>/change/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/solarschedule/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/solarschedule/<path:object_id>/history/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/django_celery_beat/solarschedule/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/jsi18n/': {'POST': 'adm_out,adm_in=405 *=302'},
+    'admin/login/': {'GET': 'adm_out,adm_in=302 *=200', 'POST': '*=200'},
+    'admin/logout/': {'GET': 'adm_out,adm_in=405 *=302', 'POST': '*=302'},
+    'admin/password_change/': {},
+    'admin/password_change/done/': {'POST': 'adm_out,adm_in=405 *=302'},
+    'admin/r/<path:content_type_id>/<path:object_id>/': {'GET POST': 'adm_out,adm_in=404 *=302'},
+    'admin/training/attendance/': {},
+    'admin/training/attendance/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/training/attendance/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/training/attendance/<path:object_id>/delete/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/training/attendance/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/training/attendance/^([^/]+)/history/([^/]+)/$': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/training/attendance/add/': {},
+    'admin/training/course/': {},
+    'admin/training/course/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/training/course/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/training/course/<path:object_id>/delete/': {'GET POST': 'adm_in=200 *=302'},
+    'admin/training/course/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/training/course/^([^/]+)/history/([^/]+)/$': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/training/course/add/': {},
+    'api/docs/': {'DELETE PATCH POST PUT': '*=405', 'GET HEAD': '*=200'},
+    'api/schema/': {'DELETE PATCH POST PUT': '*=405', 'GET HEAD': '*=200'},
+    'api/v1/': {'HTML': 'anon=403 *=200'},
+    'api/v1/<drf_format_suffix:format>': {},
+    'api/v1/^appointments/$': {'HTML': 'anon=403 *=200', 'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^appointments/(?P<pk>[^/.]+)/$': {
+        'GET HEAD HTML': 'anon=403 sec2,sib,nounit,adm_out=404 *=200',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^appointments/(?P<pk>[^/.]+)/end/$': {
+        'GET HEAD HTML': 'anon=403 *=405',
+        'POST': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^appointments/(?P<pk>[^/.]+)/end\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 *=405',
+        'POST': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^appointments/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 sec2,sib,nounit,adm_out=404 *=200',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^appointments\\.(?P<format>[a-z0-9]+)/?$': {'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^attendances/$': {'HTML': 'anon=403 *=200', 'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^attendances/(?P<pk>[^/.]+)/$': {
+        'GET HEAD HTML': 'anon=403 sec2,sib,nounit,adm_out=404 *=200',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^attendances/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 sec2,sib,nounit,adm_out=404 *=200',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^attendances\\.(?P<format>[a-z0-9]+)/?$': {'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^branch-listings/$': {'HTML': 'anon=403 *=200', 'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^branch-listings/(?P<pk>[^/.]+)/$': {'GET HEAD HTML': 'anon=403 sec,sib,nounit,adm_out=404 *=200'},
+    'api/v1/^branch-listings/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 sec,sib,nounit,adm_out=404 *=200',
+    },
+    'api/v1/^branch-listings\\.(?P<format>[a-z0-9]+)/?$': {'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^classifications/$': {'HTML': 'anon=403 *=200'},
+    'api/v1/^classifications/(?P<pk>[^/.]+)/$': {'GET HEAD HTML': 'anon=403 sup,staff,adm_in=200 *=404'},
+    'api/v1/^classifications/(?P<pk>[^/.]+)/changes/$': {'GET HEAD HTML': 'anon=403 sup,staff,adm_in=200 *=404'},
+    'api/v1/^classifications/(?P<pk>[^/.]+)/changes\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 sup,staff,adm_in=200 *=404',
+    },
+    'api/v1/^classifications/(?P<pk>[^/.]+)/override/$': {
+        'GET HEAD HTML': 'anon=403 *=405',
+        'POST': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^classifications/(?P<pk>[^/.]+)/override\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 *=405',
+        'POST': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^classifications/(?P<pk>[^/.]+)/stars/$': {
+        'GET HEAD HTML': 'anon=403 *=405',
+        'POST': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^classifications/(?P<pk>[^/.]+)/stars\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 *=405',
+        'POST': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^classifications/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 sup,staff,adm_in=200 *=404',
+    },
+    'api/v1/^classifications\\.(?P<format>[a-z0-9]+)/?$': {},
+    'api/v1/^courses/$': {'HTML': 'anon=403 *=200', 'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^courses/(?P<pk>[^/.]+)/$': {
+        'GET HEAD HTML': 'anon=403 sib,nounit,adm_out=404 *=200',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^courses/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 sib,nounit,adm_out=404 *=200',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^courses\\.(?P<format>[a-z0-9]+)/?$': {'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^cycles/$': {'HTML': 'anon=403 *=200', 'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^cycles/(?P<pk>[^/.]+)/$': {
+        'GET HEAD HTML': 'anon=403 sup,sib,nounit,adm_out=404 *=200',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^cycles/(?P<pk>[^/.]+)/publish/$': {
+        'GET HEAD HTML': 'anon=403 *=405',
+        'POST': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^cycles/(?P<pk>[^/.]+)/publish\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 *=405',
+        'POST': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^cycles/(?P<pk>[^/.]+)/review/$': {
+        'GET HEAD HTML': 'anon=403 *=405',
+        'POST': 'staff,adm_in=202 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^cycles/(?P<pk>[^/.]+)/review\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 *=405',
+        'POST': 'staff,adm_in=202 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^cycles/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 sup,sib,nounit,adm_out=404 *=200',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^cycles\\.(?P<format>[a-z0-9]+)/?$': {'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^duty-reports/$': {
+        'DELETE PATCH PUT': 'anon=403 *=405',
+        'HTML': 'anon=403 *=200',
+        'POST': 'anon=403 *=400',
+    },
+    'api/v1/^duty-reports/(?P<pk>[^/.]+)/$': {
+        'DELETE POST': 'anon=403 *=405',
+        'GET HEAD HTML': 'anon=403 sec2,sib,nounit,adm_out=404 *=200',
+        'PATCH PUT': 'anon=403 sec2,sib,nounit,adm_out=404 *=400',
+    },
+    'api/v1/^duty-reports/(?P<pk>[^/.]+)/accept/$': {
+        'DELETE GET HEAD HTML PATCH PUT': 'anon=403 *=405',
+        'POST': 'anon=403 sec=400 sup,staff,adm_in=200 *=404',
+    },
+    'api/v1/^duty-reports/(?P<pk>[^/.]+)/accept\\.(?P<format>[a-z0-9]+)/?$': {
+        'DELETE GET HEAD PATCH PUT': 'anon=403 *=405',
+        'POST': 'anon=403 sec=400 sup,staff,adm_in=200 *=404',
+    },
+    'api/v1/^duty-reports/(?P<pk>[^/.]+)/return/$': {
+        'DELETE GET HEAD HTML PATCH PUT': 'anon=403 *=405',
+        'POST': 'anon=403 sec2,sib,nounit,adm_out=404 *=400',
+    },
+    'api/v1/^duty-reports/(?P<pk>[^/.]+)/return\\.(?P<format>[a-z0-9]+)/?$': {
+        'DELETE GET HEAD PATCH PUT': 'anon=403 *=405',
+        'POST': 'anon=403 sec2,sib,nounit,adm_out=404 *=400',
+    },
+    'api/v1/^duty-reports/(?P<pk>[^/.]+)/submit/$': {
+        'DELETE GET HEAD HTML PATCH PUT': 'anon=403 *=405',
+        'POST': 'anon=403 sec2,sib,nounit,adm_out=404 *=400',
+    },
+    'api/v1/^duty-reports/(?P<pk>[^/.]+)/submit\\.(?P<format>[a-z0-9]+)/?$': {
+        'DELETE GET HEAD PATCH PUT': 'anon=403 *=405',
+        'POST': 'anon=403 sec2,sib,nounit,adm_out=404 *=400',
+    },
+    'api/v1/^duty-reports/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'DELETE POST': 'anon=403 *=405',
+        'GET HEAD': 'anon=403 sec2,sib,nounit,adm_out=404 *=200',
+        'PATCH PUT': 'anon=403 sec2,sib,nounit,adm_out=404 *=400',
+    },
+    'api/v1/^duty-reports\\.(?P<format>[a-z0-9]+)/?$': {'DELETE PATCH PUT': 'anon=403 *=405', 'POST': 'anon=403 *=400'},
+    'api/v1/^evaluations/$': {
+        'DELETE PATCH PUT': 'anon,sec,sec2=403 *=405',
+        'HTML': 'anon=403 *=200',
+        'POST': 'anon,sec,sec2=403 *=400',
+    },
+    'api/v1/^evaluations/(?P<pk>[^/.]+)/$': {
+        'DELETE PATCH POST PUT': 'anon,sec,sec2=403 *=405',
+        'GET HEAD HTML': 'anon=403 sec2,sib,nounit,adm_out=404 *=200',
+    },
+    'api/v1/^evaluations/(?P<pk>[^/.]+)/import/$': {
+        'DELETE PATCH PUT': 'anon,sec,sec2=403 *=405',
+        'GET HEAD HTML': 'anon=403 *=405',
+        'POST': 'anon,sec,sec2=403 *=400',
+    },
+    'api/v1/^evaluations/(?P<pk>[^/.]+)/import\\.(?P<format>[a-z0-9]+)/?$': {
+        'DELETE PATCH PUT': 'anon,sec,sec2=403 *=405',
+        'GET HEAD': 'anon=403 *=405',
+        'POST': 'anon,sec,sec2=403 *=400',
+    },
+    'api/v1/^evaluations/(?P<pk>[^/.]+)/ratings/$': {
+        'DELETE PATCH PUT': 'anon,sec,sec2=403 *=405',
+        'GET HEAD HTML': 'anon=403 *=405',
+        'POST': 'anon,sec,sec2=403 sib,nounit,adm_out=404 *=400',
+    },
+    'api/v1/^evaluations/(?P<pk>[^/.]+)/ratings\\.(?P<format>[a-z0-9]+)/?$': {
+        'DELETE PATCH PUT': 'anon,sec,sec2=403 *=405',
+        'GET HEAD': 'anon=403 *=405',
+        'POST': 'anon,sec,sec2=403 sib,nounit,adm_out=404 *=400',
+    },
+    'api/v1/^evaluations/(?P<pk>[^/.]+)/verify/$': {
+        'DELETE PATCH POST PUT': 'anon,sec,sec2=403 *=405',
+        'GET HEAD HTML': 'anon=403 sec,sec2=400 sib,nounit,adm_out=404 *=200',
+    },
+    'api/v1/^evaluations/(?P<pk>[^/.]+)/verify\\.(?P<format>[a-z0-9]+)/?$': {
+        'DELETE PATCH POST PUT': 'anon,sec,sec2=403 *=405',
+        'GET HEAD': 'anon=403 sec,sec2=400 sib,nounit,adm_out=404 *=200',
+    },
+    'api/v1/^evaluations/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'DELETE PATCH POST PUT': 'anon,sec,sec2=403 *=405',
+        'GET HEAD': 'anon=403 sec2,sib,nounit,adm_out=404 *=200',
+    },
+    'api/v1/^evaluations/satisfaction/$': {
+        'DELETE PATCH POST PUT': 'anon,sec,sec2=403 *=405',
+        'GET HEAD HTML': 'anon=403 staff,adm_in=200 *=400',
+    },
+    'api/v1/^evaluations/satisfaction\\.(?P<format>[a-z0-9]+)/?$': {
+        'DELETE PATCH POST PUT': 'anon,sec,sec2=403 *=405',
+        'GET HEAD': 'anon=403 staff,adm_in=200 *=400',
+    },
+    'api/v1/^evaluations\\.(?P<format>[a-z0-9]+)/?$': {
+        'DELETE PATCH PUT': 'anon,sec,sec2=403 *=405',
+        'POST': 'anon,sec,sec2=403 *=400',
+    },
+    'api/v1/^honours/$': {'HTML': 'anon=403 *=200', 'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^honours/(?P<pk>[^/.]+)/$': {'GET HEAD HTML': 'anon=403 sup,staff,adm_in=200 *=404'},
+    'api/v1/^honours/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {'GET HEAD': 'anon=403 sup,staff,adm_in=200 *=404'},
+    'api/v1/^honours/advance/$': {'GET HEAD HTML': 'anon=403 *=405', 'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^honours/advance\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 *=405',
+        'POST': 'anon,sec,sec2,sup=403 *=400',
+    },
+    'api/v1/^honours\\.(?P<format>[a-z0-9]+)/?$': {'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^indicator-templates/$': {'HTML': 'anon=403 *=200', 'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^indicator-templates/(?P<pk>[^/.]+)/$': {
+        'GET HEAD HTML': 'anon=403 sup,sib,nounit,adm_out=404 *=200',
+        'PATCH PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^indicator-templates/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 sup,sib,nounit,adm_out=404 *=200',
+        'PATCH PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^indicator-templates\\.(?P<format>[a-z0-9]+)/?$': {'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^jobs/$': {'HTML': 'anon=403 *=200'},
+    'api/v1/^jobs/(?P<pk>[^/.]+)/$': {'GET HEAD HTML': 'anon=403 staff=200 *=404'},
+    'api/v1/^jobs/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {'GET HEAD': 'anon=403 staff=200 *=404'},
+    'api/v1/^jobs\\.(?P<format>[a-z0-9]+)/?$': {},
+    'api/v1/^notices/$': {'DELETE PATCH POST PUT': 'anon=403 *=405', 'HTML': 'anon=403 *=200'},
+    'api/v1/^notices/(?P<pk>[^/.]+)/$': {
+        'DELETE PATCH POST PUT': 'anon=403 *=405',
+        'GET HEAD HTML': 'anon=403 staff=200 *=404',
+    },
+    'api/v1/^notices/(?P<pk>[^/.]+)/read/$': {
+        'DELETE GET HEAD HTML PATCH PUT': 'anon=403 *=405',
+        'POST': 'anon=403 staff=204 *=404',
+    },
+    'api/v1/^notices/(?P<pk>[^/.]+)/read\\.(?P<format>[a-z0-9]+)/?$': {
+        'DELETE GET HEAD PATCH PUT': 'anon=403 *=405',
+        'POST': 'anon=403 staff=204 *=404',
+    },
+    'api/v1/^notices/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'DELETE PATCH POST PUT': 'anon=403 *=405',
+        'GET HEAD': 'anon=403 staff=200 *=404',
+    },
+    'api/v1/^notices\\.(?P<format>[a-z0-9]+)/?$': {'DELETE PATCH POST PUT': 'anon=403 *=405'},
+    'api/v1/^org-units/$': {'HTML': 'anon=403 *=200', 'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^org-units/(?P<pk>[^/.]+)/$': {
+        'GET HEAD HTML': 'anon=403 sec2,sib,nounit,adm_out=404 *=200',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^org-units/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 sec2,sib,nounit,adm_out=404 *=200',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^org-units\\.(?P<format>[a-z0-9]+)/?$': {'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^people/$': {'HTML': 'anon=403 *=200', 'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^people/(?P<pk>[^/.]+)/$': {
+        'GET HEAD HTML': 'anon=403 sec2,sib,nounit,adm_out=404 *=200',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^people/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 sec2,sib,nounit,adm_out=404 *=200',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^people\\.(?P<format>[a-z0-9]+)/?$': {'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^policies/$': {'HTML': 'anon=403 *=200', 'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^policies/(?P<pk>[^/.]+)/$': {
+        'GET HEAD HTML': 'anon=403 sup,sib,nounit,adm_out=404 *=200',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^policies/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 sup,sib,nounit,adm_out=404 *=200',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^policies/effective/$': {'GET HEAD HTML': 'anon=403 staff,adm_in=200 *=400'},
+    'api/v1/^policies/effective\\.(?P<format>[a-z0-9]+)/?$': {'GET HEAD': 'anon=403 staff,adm_in=200 *=400'},
+    'api/v1/^policies\\.(?P<format>[a-z0-9]+)/?$': {'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^reserve-candidates/$': {'HTML': 'anon=403 *=200', 'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^reserve-candidates/(?P<pk>[^/.]+)/$': {
+        'GET HEAD HTML': 'anon=403 sup,staff,adm_in=200 *=404',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^reserve-candidates/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 sup,staff,adm_in=200 *=404',
+        'PATCH': 'staff,adm_in=200 sib,nounit,adm_out=404 *=403',
+        'PUT': 'staff,adm_in=400 sib,nounit,adm_out=404 *=403',
+    },
+    'api/v1/^reserve-candidates\\.(?P<format>[a-z0-9]+)/?$': {'POST': 'anon,sec,sec2,sup=403 *=400'},
+    'api/v1/^sanctions/$': {'HTML': 'anon=403 *=200'},
+    'api/v1/^sanctions/(?P<pk>[^/.]+)/$': {'GET HEAD HTML': 'anon=403 sec,sib,nounit,adm_out=404 *=200'},
+    'api/v1/^sanctions/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=403 sec,sib,nounit,adm_out=404 *=200',
+    },
+    'api/v1/^sanctions\\.(?P<format>[a-z0-9]+)/?$': {},
+    'api/v1/^scores/$': {
+        'DELETE PATCH PUT': 'anon,sec,sec2=403 *=405',
+        'HTML': 'anon=403 *=200',
+        'POST': 'anon,sec,sec2=403 *=400',
+    },
+    'api/v1/^scores/(?P<pk>[^/.]+)/$': {
+        'DELETE POST': 'anon,sec,sec2=403 *=405',
+        'GET HEAD HTML': 'anon=403 sec2,sib,nounit,adm_out=404 *=200',
+        'PATCH PUT': 'anon,sec,sec2=403 sib,nounit,adm_out=404 *=400',
+    },
+    'api/v1/^scores/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'DELETE POST': 'anon,sec,sec2=403 *=405',
+        'GET HEAD': 'anon=403 sec2,sib,nounit,adm_out=404 *=200',
+        'PATCH PUT': 'anon,sec,sec2=403 sib,nounit,adm_out=404 *=400',
+    },
+    'api/v1/^scores\\.(?P<format>[a-z0-9]+)/?$': {
+        'DELETE PATCH PUT': 'anon,sec,sec2=403 *=405',
+        'POST': 'anon,sec,sec2=403 *=400',
+    },
+    'api/v1/auth/token/': {'DELETE GET HEAD PATCH PUT': '*=405', 'OPTIONS': '*=200', 'POST': '*=400'},
+    'api/v1/reports/calibration/': {'GET HEAD HTML': 'anon=403 staff,adm_in=200 *=400'},
+    'api/v1/reports/dual-leaders/': {'HTML': 'anon=403 *=200'},
+    'api/v1/reports/enterprise-coverage/': {'HTML': 'anon=403 *=200'},
+    'api/v1/reports/reserve-coverage/': {'HTML': 'anon=403 *=200'},
+    'api/v1/reports/talent-pool/': {'HTML': 'anon=403 *=200'},
+    'api/v1/reports/training-compliance/': {'GET HEAD HTML': 'anon=403 staff,adm_in=200 *=400'},
+    'api/v1/reports/under-35/': {'HTML': 'anon=403 *=200'},
+    'api/v1/reports/upgrade-targets/': {'GET HEAD HTML': 'anon=403 staff,adm_in=200 *=400'},
+    'assessment/': {'DELETE PATCH': 'anon=302 *=405'},
+    'assessment/calibration/': {'DELETE GET HEAD PATCH POST PUT': 'anon=302 sec,sec2=403 *=200'},
+    'assessment/classifications/': {'DELETE PATCH': 'anon=302 *=405'},
+    'assessment/classifications/<int:pk>/stars/': {
+        'GET HEAD PUT': 'anon=302 sec,sec2,sup=403 *=405',
+        'POST': 'sec,sec2,sup=403 sib,nounit,adm_out=404 *=302',
+    },
+    'assessment/cycles/<int:pk>/review/': {
+        'DELETE GET HEAD PATCH POST PUT': 'sec,sec2,sup=403 sib,nounit,adm_out=404 *=302',
+    },
+    'assessment/duty-reports/': {'DELETE PATCH': 'anon=302 *=405'},
+    'assessment/duty-reports/<int:pk>/': {
+        'DELETE GET HEAD PATCH PUT': 'anon=302 sec2,sib,nounit,adm_out=404 *=200',
+        'POST': 'anon=302 sec2,sib,nounit,adm_out=404 *=403',
+    },
+    'assessment/duty-reports/new/': {'DELETE GET HEAD PATCH POST PUT': '*=302'},
+    'assessment/evaluations/': {'DELETE PATCH': 'anon=302 *=405'},
+    'assessment/evaluations/<int:pk>/': {
+        'DELETE GET HEAD PATCH POST PUT': 'anon=302 sec2,sib,nounit,adm_out=404 *=200',
+    },
+    'assessment/evaluations/<int:pk>/ballots/': {
+        'DELETE GET HEAD PATCH PUT': 'anon=302 sec,sec2=403 *=405',
+        'POST': 'sec,sec2=403 sib,nounit,adm_out=404 *=302',
+    },
+    'assessment/evaluations/<int:pk>/import/': {
+        'DELETE GET HEAD PATCH PUT': 'anon=302 sec,sec2=403 *=405',
+        'POST': 'sec,sec2=403 sib,nounit,adm_out=404 *=302',
+    },
+    'assessment/evaluations/draw/': {
+        'GET HEAD PUT': 'anon=302 sec,sec2,sup=403 *=405',
+        'POST': 'sec,sec2,sup=403 *=302',
+    },
+    'assessment/honours/': {'DELETE PATCH POST PUT': 'anon=302 *=200'},
+    'assessment/honours/advance/': {
+        'GET HEAD PUT': 'anon=302 sec,sec2,sup=403 *=405',
+        'POST': 'sec,sec2,sup=403 *=302',
+    },
+    'assessment/honours/nominate/': {
+        'GET HEAD PUT': 'anon=302 sec,sec2,sup=403 *=405',
+        'POST': 'anon=302 sec,sec2,sup=403 *=400',
+    },
+    'assessment/indicator-templates/': {'DELETE PATCH': 'anon=302 *=405'},
+    'assessment/indicator-templates/<int:pk>/edit/': {
+        'GET HEAD': 'anon=302 sec,sec2,sup=403 staff,adm_in=200 *=404',
+        'POST': 'anon=302 sec,sec2,sup=403 staff,adm_in=400 *=404',
+        'PUT': 'anon=302 sec,sec2,sup=403 *=405',
+    },
+    'assessment/indicator-templates/new/': {
+        'GET HEAD': 'anon=302 sec,sec2,sup=403 *=200',
+        'POST': 'anon=302 sec,sec2,sup=403 *=400',
+        'PUT': 'anon=302 sec,sec2,sup=403 *=405',
+    },
+    'assessment/listings/': {'DELETE PATCH': 'anon=302 *=405'},
+    'assessment/listings/<int:pk>/remove/': {
+        'GET HEAD': 'anon=302 sec,sec2,sup=403 staff,adm_in=200 *=404',
+        'POST': 'anon=302 sec,sec2,sup=403 staff,adm_in=400 *=404',
+        'PUT': 'anon=302 sec,sec2,sup=403 *=405',
+    },
+    'assessment/listings/add/': {'GET HEAD PUT': 'anon=302 sec,sec2,sup=403 *=405', 'POST': 'sec,sec2,sup=403 *=302'},
+    'assessment/people/<int:pk>/': {'DELETE GET HEAD PATCH POST PUT': 'anon=302 sec2,sib,nounit,adm_out=404 *=200'},
+    'assessment/reports/<int:pk>/': {'DELETE GET HEAD PATCH POST PUT': 'anon=302 sup,staff,adm_in=200 *=404'},
+    'assessment/scores/': {
+        'DELETE PATCH POST PUT': 'anon=302 sec,sec2=403 *=405',
+        'GET HEAD': 'anon=302 sec,sec2=403 *=200',
+    },
+    'assessment/scores/<int:unit_pk>/': {
+        'DELETE PATCH PUT': 'anon=302 sec,sec2=403 *=405',
+        'GET HEAD': 'anon=302 sec,sec2=403 sib,nounit,adm_out=404 *=200',
+        'POST': 'anon=302 sec,sec2=403 sib,nounit,adm_out=404 *=400',
+    },
+    'assessment/upgrade-targets/': {'DELETE GET HEAD PATCH POST PUT': 'anon=302 sec,sec2=403 *=200'},
+    'cadres/appointments/': {'DELETE PATCH': 'anon=302 *=405'},
+    'cadres/appointments/<int:pk>/edit/': {
+        'GET HEAD POST': 'anon=302 sec,sec2,sup=403 staff,adm_in=200 *=404',
+        'PUT': 'anon=302 sec,sec2,sup=403 *=405',
+    },
+    'cadres/appointments/<int:pk>/end/': {
+        'GET HEAD POST': 'anon=302 sec,sec2,sup=403 staff,adm_in=200 *=404',
+        'PUT': 'anon=302 sec,sec2,sup=403 *=405',
+    },
+    'cadres/appointments/new/': {
+        'GET HEAD POST': 'anon=302 sec,sec2,sup=403 *=200',
+        'PUT': 'anon=302 sec,sec2,sup=403 *=405',
+    },
+    'cadres/export/appointments/': {
+        'DELETE PATCH POST PUT': 'anon=302 sec,sec2=403 *=405',
+        'GET HEAD': 'anon=302 sec,sec2=403 *=200',
+    },
+    'cadres/export/people/': {
+        'DELETE PATCH POST PUT': 'anon=302 sec,sec2=403 *=405',
+        'GET HEAD': 'anon=302 sec,sec2=403 *=200',
+    },
+    'cadres/export/roster/': {
+        'DELETE PATCH POST PUT': 'anon=302 sec,sec2=403 *=405',
+        'GET HEAD': 'anon=302 sec,sec2=403 *=200',
+    },
+    'cadres/import/': {'GET HEAD POST PUT': 'anon=302 sec,sec2,sup=403 *=200'},
+    'cadres/import/<int:pk>/': {
+        'GET HEAD': 'anon=302 sec,sec2,sup=403 staff=200 *=404',
+        'POST PUT': 'anon=302 sec,sec2,sup=403 *=405',
+    },
+    'cadres/import/<int:pk>/confirm/': {
+        'GET HEAD PUT': 'anon=302 sec,sec2,sup=403 *=405',
+        'POST': 'anon,staff=302 sec,sec2,sup=403 *=404',
+    },
+    'cadres/import/<int:pk>/rejected.xlsx': {
+        'GET HEAD': 'anon=302 sec,sec2,sup=403 staff=200 *=404',
+        'POST PUT': 'anon=302 sec,sec2,sup=403 *=405',
+    },
+    'cadres/people/': {'DELETE PATCH': 'anon=302 *=405'},
+    'cadres/people/<int:pk>/': {
+        'DELETE PATCH': 'anon=302 *=405',
+        'GET HEAD': 'anon=302 sec2,sib,nounit,adm_out=404 *=200',
+    },
+    'cadres/people/<int:pk>/edit/': {
+        'GET HEAD POST': 'anon=302 sec,sec2,sup=403 staff,adm_in=200 *=404',
+        'PUT': 'anon=302 sec,sec2,sup=403 *=405',
+    },
+    'cadres/people/new/': {
+        'GET HEAD POST': 'anon=302 sec,sec2,sup=403 *=200',
+        'PUT': 'anon=302 sec,sec2,sup=403 *=405',
+    },
+    'cadres/reports/reserve-coverage/': {'DELETE PATCH POST PUT': 'anon=302 *=200'},
+    'cadres/reports/talent-pool/': {'DELETE PATCH POST PUT': 'anon=302 *=200'},
+    'cadres/reports/under-35/': {'DELETE PATCH POST PUT': 'anon=302 *=200'},
+    'cadres/reserves/': {'DELETE PATCH': 'anon=302 *=405'},
+    'cadres/reserves/<int:pk>/withdraw/': {
+        'GET HEAD POST': 'anon=302 sec,sec2,sup=403 staff,adm_in=200 *=404',
+        'PUT': 'anon=302 sec,sec2,sup=403 *=405',
+    },
+    'cadres/reserves/new/': {
+        'GET HEAD POST': 'anon=302 sec,sec2,sup=403 *=200',
+        'PUT': 'anon=302 sec,sec2,sup=403 *=405',
+    },
+    'cadres/units/': {'DELETE GET HEAD PATCH POST PUT': 'nounit=200 *=302'},
+    'cadres/units/<int:pk>/': {'DELETE GET HEAD PATCH POST PUT': 'anon=302 sec2,sib,nounit,adm_out=404 *=200'},
+    'i18n/setlang/': {'DELETE GET HEAD PATCH POST PUT': '*=302'},
+    'jobs/': {'DELETE PATCH': 'anon=302 *=405'},
+    'jobs/<int:pk>/': {'DELETE PATCH': 'anon=302 *=405', 'GET HEAD': 'anon=302 staff=200 *=404'},
+    'jobs/<int:pk>/download/': {'DELETE PATCH': 'anon=302 *=405', 'GET HEAD': 'anon=302 staff=200 *=404'},
+    'login/': {'DELETE PATCH': 'anon=405 *=302', 'GET HEAD POST PUT': 'anon=200 *=302'},
+    'logout/': {'DELETE GET HEAD PATCH PUT': '*=405', 'POST': '*=302'},
+    'notices/': {'DELETE PATCH': 'anon=302 *=405'},
+    'notices/<int:pk>/read/': {'DELETE GET HEAD PATCH': 'anon=302 *=405', 'POST': 'anon,staff=302 *=404'},
+    'notices/read-all/': {'DELETE GET HEAD PATCH': 'anon=302 *=405', 'POST': '*=302'},
+    'policies/': {'DELETE PATCH POST PUT': 'anon=302 *=200'},
+    'policies/<int:pk>/edit/': {
+        'GET HEAD POST': 'anon=302 sec,sec2,sup=403 staff,adm_in=200 *=404',
+        'PUT': 'anon=302 sec,sec2,sup=403 *=405',
+    },
+    'policies/new/': {'GET HEAD POST': 'anon=302 sec,sec2,sup=403 *=200', 'PUT': 'anon=302 sec,sec2,sup=403 *=405'},
+    'reports/enterprise-coverage/': {'DELETE PATCH POST PUT': 'anon=302 *=200'},
+    'reports/enterprise-coverage/export/': {
+        'DELETE GET HEAD PATCH PUT': 'anon=302 sec,sec2=403 *=405',
+        'POST': 'sec,sec2=403 *=302',
+    },
+    'training/attendances/new/': {'GET HEAD POST PUT': 'anon=302 sec,sec2,sup=403 *=200'},
+    'training/compliance/': {'DELETE PATCH': 'anon=302 *=405'},
+    'training/compliance/export.xlsx': {'DELETE PATCH': 'anon=302 *=405'},
+    'training/courses/': {'DELETE PATCH': 'anon=302 *=405'},
+    'training/courses/<int:pk>/': {
+        'DELETE PATCH': 'anon=302 *=405',
+        'GET HEAD': 'anon=302 sib,nounit,adm_out=404 *=200',
+    },
+    'training/courses/new/': {'GET HEAD POST PUT': 'anon=302 sec,sec2,sup=403 *=200'},
+    'training/due/': {
+        'DELETE PATCH POST PUT': 'anon=302 sec,sec2=403 *=405',
+        'GET HEAD': 'anon=302 sec,sec2=403 *=200',
+    },
+    'training/import/': {'GET HEAD POST PUT': 'anon=302 sec,sec2,sup=403 *=200'},
+    'training/import/<int:pk>/': {
+        'GET HEAD': 'anon=302 sec,sec2,sup=403 staff=200 *=404',
+        'POST': 'anon,staff=302 sec,sec2,sup=403 *=404',
+        'PUT': 'anon=302 sec,sec2,sup=403 *=405',
+    },
+    'training/import/<int:pk>/errors.xlsx': {
+        'GET HEAD': 'anon=302 sec,sec2,sup=403 staff=200 *=404',
+        'POST PUT': 'anon=302 sec,sec2,sup=403 *=405',
+    },
+    'training/import/template.xlsx': {'DELETE PATCH': 'anon=302 *=405'},
+    'training/me/': {'DELETE PATCH': 'anon=302 *=405'},
+}
+
+
+# ---------------------------------------------------------------- reading the table
+
+def row_for(route):
+    return ROWS.get(route.key)
+
+
+def methods_for(route):
+    return METHODS[route.family]
+
+
+def _parse(spec: str) -> dict[str, int]:
+    out = {}
+    for token in spec.split():
+        roles, status = token.split("=")
+        for role in roles.split(","):
+            out[role] = int(status)
+    return out
+
+
+def _lookup(table: dict, method: str):
+    for methods, spec in table.items():
+        if method in methods.split():
+            return spec
+    return None
+
+
+def expected(route, method: str, role: str) -> int | None:
+    spec = _lookup(ROWS.get(route.key, {}), method) or _lookup(DEFAULTS[route.family], method)
+    if spec is None:
+        return None
+    statuses = _parse(spec)
+    return statuses.get(role, statuses.get("*"))
+
+
+def _matches(table, key: str, role: str, method: str) -> bool:
+    return any(k == key and r in (role, "*") and m in (method, "*") for k, r, m in table)
+
+
+def is_known_leak(key: str, role: str, method: str) -> bool:
+    return _matches(KNOWN_LEAKS, key, role, method)
+
+
+def is_known_error(key: str, role: str, method: str) -> bool:
+    return _matches(KNOWN_ERRORS, key, role, method)
+
+
+def query_for(route, world) -> str:
+    query = QUERIES.get(route.key)
+    return "?" + query.format(unit=world.county_a.pk) if query else ""
+
+
+def params_for(route, world) -> dict:
+    key = route.key
+    values = {"format": "json", "app_label": "cadres", "url": "no-such-page/", "parent_id": world.county_a.pk,
+              "id": world.users["sec"].pk}
+    if key.startswith("admin/r/"):  # "view on site": county A's person
+        from django.contrib.contenttypes.models import ContentType
+        values.update(content_type_id=ContentType.objects.get_for_model(world.person_a1).pk,
+                      object_id=world.person_a1.pk)
+    elif key.startswith("admin/"):
+        for prefix, name in ADMIN_OBJECTS.items():
+            if key.startswith(f"admin/{prefix}/"):
+                obj = world.obj(name)
+                pk = obj.user_id if name == "token" else obj.pk  # the token admin is keyed by the user
+                values.update(object_id=pk, _0=pk, _1=world.history_id(obj))
+                break
+    else:
+        prefixes = [p for p in OBJECTS if key.startswith(p)]
+        if prefixes:
+            obj = world.obj(OBJECTS[max(prefixes, key=len)])
+            values.update(pk=obj.pk, unit_pk=obj.pk)
+    if key == "api/v1/<drf_format_suffix:format>":
+        values["format"] = ".json"
+    return values
