@@ -34,7 +34,7 @@ from assessment.models import BranchListing, BranchScore, Classification, Classi
     DutyReportEvent, EvaluationRating, EvaluationSample, Honour, Sanction
 from cadres.choices import AppointmentRole
 from core.choices import JobState, Level, Role, Sector
-from core.models import Job, Notice, OrgUnit, Policy, User
+from core.models import AccessLog, Job, Notice, OrgUnit, Policy, User
 from tests.assessment.helpers import make_cycle, make_template
 from tests.factories import AppointmentFactory, PersonFactory, ReserveCandidateFactory, make_unit, make_user
 from tests.training.factories import AttendanceFactory, CourseFactory
@@ -183,16 +183,29 @@ def build_world() -> World:
     from django.contrib.auth.models import Group
     from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, \
         SolarSchedule
-    from rest_framework.authtoken.models import Token
+    from axes.models import AccessAttempt, AccessFailureLog
+    from axes.models import AccessLog as AxesAccessLog
+    from knox.models import AuthToken
+
     w.group = Group.objects.create(name="matrix")
-    w.token = Token.objects.create(user=u["staff"])
+    w.token, token_key = AuthToken.objects.create(user=u["staff"])
+    # login lockouts and the personal-data access log: superusers only (not county A's rows: no marker)
+    w.attempt = AccessAttempt.objects.create(username="matrix", ip_address="127.0.0.9", failures_since_start=1,
+                                             get_data="", post_data="", http_accept="", path_info="/login/")
+    w.axes_log = AxesAccessLog.objects.create(username="matrix", ip_address="127.0.0.9", http_accept="",
+                                              path_info="/login/")
+    w.axes_failure = AccessFailureLog.objects.create(username="matrix", ip_address="127.0.0.9", http_accept="",
+                                                     path_info="/login/", locked_out=False)
+    w.access_log = AccessLog.objects.create(user=u["staff"], username="matrix", action="reveal",
+                                            object_type="matrix", object_id="0", fields=["id_number"],
+                                            ip="127.0.0.9", purpose="matrix")
     w.interval = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
     w.periodic_task = PeriodicTask.objects.create(name="matrix", task="core.tasks.mail_pending_notices",
                                                   interval=w.interval)
     w.clocked = ClockedSchedule.objects.create(clocked_time=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
     w.crontab = CrontabSchedule.objects.create(minute="0", hour="6")
     w.solar = SolarSchedule.objects.create(event="sunrise", latitude=Decimal("28.0"), longitude=Decimal("112.0"))
-    w.secrets.append(w.token.key.encode())
+    w.secrets.append(token_key.encode())
 
     _plant(w)
     # the job file after planting, so it carries the marker of the job's message
@@ -213,6 +226,8 @@ def _county_a_rows(w: World):
     for model in apps.get_models():
         label = model._meta.label
         if label.startswith(("core.", "cadres.", "training.", "assessment.")) and ".Historical" not in label:
+            if model is AccessLog:
+                continue  # append-only (no update can plant a marker) and superusers only
             if model is OrgUnit:
                 yield model, OrgUnit.objects.filter(path__startswith=w.county_a.path)
             elif model is User:
