@@ -3,6 +3,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
 from core.models import OrgUnit, Policy
 
 
@@ -107,3 +110,92 @@ class PolicyResolver:
             cached = _resolve(unit_id=unit_id, year=self.year, chain=[self._by_path[p] for p in chain_paths])
             self._cache[key] = cached
         return cached if cached.unit_id == unit_id else replace(cached, unit_id=unit_id)
+
+
+# ---------------------------------------------------------------- validation (R-SEC-3)
+
+MSG_POLICY_NEGATIVE = _("This value cannot be negative.")
+MSG_POLICY_HOURS_PER_DAY = _("Training hours per day must be greater than 0.")
+MSG_POLICY_SHARE_RANGE = _("A share or weight must be between 0 and 1.")
+MSG_POLICY_THRESHOLD_RANGE = _("A score threshold must be between 0 and 100.")
+MSG_POLICY_THRESHOLD_ORDER = _(
+    "Score thresholds must descend: “{higher}” ({higher_value}) must be above “{lower}” ({lower_value})."
+)
+MSG_POLICY_WEIGHTS_ZERO = _("The weights of the superior's score and of the member evaluation cannot both be 0.")
+
+#: R-ASM-3/4, R-CLS-4, R-RCT-1: values that are shares (or weights) of a whole. The stipend
+#: coefficients (R-STP-1) are only refused when negative: a jurisdiction may pay more than the base.
+SHARE_FIELDS = (
+    "evaluation_sample_share", "superior_score_weight", "member_score_weight",
+    "upgrade_poor_share", "upgrade_average_share", "upgrade_fairly_good_share", "keep_good_share",
+    "weak_candidate_share",
+)
+#: R-CLS-1: the tier thresholds, highest first; each must be above the next.
+THRESHOLD_FIELDS = ("tier_good_min", "tier_fairly_good_min", "tier_average_min")
+WEIGHT_FIELDS = ("superior_score_weight", "member_score_weight")
+HUNDRED = Decimal(100)
+
+
+def policy_inherited(*, unit: OrgUnit, year: int) -> EffectivePolicy:
+    """The values a policy of ``unit`` and ``year`` would inherit: its ancestors' policies, else the defaults."""
+    chain = list(
+        Policy.objects.filter(unit__path__in=unit.ancestor_paths(), year=year)
+        .exclude(unit=unit)
+        .select_related("unit")
+        .order_by("-unit__depth")
+    )
+    return _resolve(unit_id=unit.pk, year=year, chain=chain)
+
+
+def policy_validate(*, unit: OrgUnit | None, year: int | None, values: dict[str, Any]) -> None:
+    """R-SEC-3: refuse a policy whose values, once inherited values are filled in, cannot be applied.
+
+    ``values`` are the policy's own fields (``None`` = inherit). Each own value must be in range;
+    the effective values — own, else inherited from the ancestors, else the default — must keep the
+    thresholds descending and the two composite weights not both 0, so a child policy that sets one
+    threshold is checked against the thresholds it inherits. Errors are keyed by the field the policy sets.
+    """
+    own = {f.name: values.get(f.name) for f in Policy.value_fields()}
+    errors: dict[str, list] = {}
+
+    def refuse(name, message):
+        errors.setdefault(name, []).append(message)
+
+    for f in Policy.value_fields():
+        value = own[f.name]
+        if value is None:
+            continue
+        if value < 0:
+            refuse(f.name, MSG_POLICY_NEGATIVE)
+        elif f.name == "hours_per_day" and value == 0:
+            refuse(f.name, MSG_POLICY_HOURS_PER_DAY)
+        elif f.name in SHARE_FIELDS and value > 1:
+            refuse(f.name, MSG_POLICY_SHARE_RANGE)
+        elif f.name in THRESHOLD_FIELDS and value > HUNDRED:
+            refuse(f.name, MSG_POLICY_THRESHOLD_RANGE)
+    if unit is None or year is None:  # the unit or year field has its own error
+        if errors:
+            raise ValidationError(errors)
+        return
+
+    inherited = policy_inherited(unit=unit, year=year).values
+    # A value already refused is left out of the order checks: it is the inherited one there.
+    effective = {name: inherited[name] if own[name] is None or name in errors else own[name] for name in own}
+
+    def key(*names):
+        # The error belongs to the field this policy sets; an inherited value cannot be corrected here.
+        return next((n for n in names if own[n] is not None), names[0])
+
+    labels = {f.name: f.verbose_name for f in Policy.value_fields()}
+    for higher, lower in zip(THRESHOLD_FIELDS, THRESHOLD_FIELDS[1:]):
+        if all(own[n] is None or n in errors for n in (higher, lower)):
+            continue
+        if not effective[higher] > effective[lower]:
+            refuse(key(higher, lower), MSG_POLICY_THRESHOLD_ORDER.format(
+                higher=labels[higher], higher_value=effective[higher],
+                lower=labels[lower], lower_value=effective[lower]))
+    if any(own[n] is not None and n not in errors for n in WEIGHT_FIELDS) and not any(
+            effective[n] for n in WEIGHT_FIELDS):
+        refuse(key(*WEIGHT_FIELDS), MSG_POLICY_WEIGHTS_ZERO)
+    if errors:
+        raise ValidationError(errors)
