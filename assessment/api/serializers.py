@@ -17,6 +17,7 @@ from assessment.models import (
     IndicatorTemplate,
     Sanction,
 )
+from assessment.services.classification import ERR_STARS
 from cadres.models import Person
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.models import OrgUnit
@@ -192,7 +193,8 @@ class HonourSerializer(serializers.ModelSerializer):
 
 
 class DutyReportReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text="Why the report goes back to the secretary (required).")
+    # Blank passes here so that the service's own message says a reason is required.
+    reason = serializers.CharField(allow_blank=True, help_text="Why the report goes back to the secretary (required).")
 
 
 class EvaluationRatingsSerializer(serializers.Serializer):
@@ -226,8 +228,9 @@ class ClassificationOverrideSerializer(serializers.Serializer):
 
 class ClassificationStarsSerializer(serializers.Serializer):
     stars = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False,
+                                     error_messages={k: ERR_STARS for k in ("invalid", "min_value", "max_value")},
                                      help_text="1 to 5; null or omitted clears the stars.")
-    reason = serializers.CharField(help_text="Why the stars change (required).")
+    reason = serializers.CharField(allow_blank=True, help_text="Why the stars change (required).")
 
 
 class HonourAdvanceSerializer(serializers.Serializer):

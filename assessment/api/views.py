@@ -147,7 +147,9 @@ class DutyReportViewSet(ScopedModelViewSet):
     @extend_schema(request=DutyReportReturnSerializer, responses=DutyReportDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        return self._answer(duty_report_return(report=self.get_object(), reason=request.data.get("reason", ""),
+        body = DutyReportReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)  # R-SEC-3: an object as the reason is a 400, not a 500
+        return self._answer(duty_report_return(report=self.get_object(), reason=body.validated_data["reason"],
                                                by=request.user))
 
 
@@ -291,13 +293,14 @@ class ClassificationViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def stars(self, request, pk=None):
         self._staff_only()
-        stars = request.data.get("stars")
-        try:
-            stars = None if stars in (None, "") else int(stars)
-        except (TypeError, ValueError):
-            raise ValidationError({"stars": [str(cls_services.ERR_STARS)]}) from None
-        row = cls_services.classification_set_stars(classification=self.get_object(), stars=stars,
-                                                    reason=request.data.get("reason", ""), by=request.user)
+        data = request.data
+        if isinstance(data, dict) and not hasattr(data, "getlist") and data.get("stars") == "":
+            data = {**data, "stars": None}  # "" clears the stars in JSON as null does (forms do it themselves)
+        body = ClassificationStarsSerializer(data=data)
+        body.is_valid(raise_exception=True)  # R-SEC-3
+        row = cls_services.classification_set_stars(classification=self.get_object(),
+                                                    stars=body.validated_data.get("stars"),
+                                                    reason=body.validated_data["reason"], by=request.user)
         return Response(ClassificationSerializer(row).data)
 
     @extend_schema(responses=ClassificationChangeSerializer(many=True))
@@ -346,7 +349,9 @@ class HonourViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["post"])
     def advance(self, request):
         """R-HON-2: ``{"ids": [...]}`` moves red-flag candidates to the next stage."""
-        ids = request.data.get("ids") or []
+        body = HonourAdvanceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)  # R-SEC-3: ``{"ids": 5}`` is a 400 naming ids, not a 500
+        ids = body.validated_data["ids"]
         rows = list(self.get_queryset().filter(pk__in=[i for i in ids if str(i).isdigit()]))
         if len(rows) != len(set(ids)):
             raise ValidationError({"ids": [str(_("Some candidates are unknown."))]})

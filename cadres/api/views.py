@@ -27,6 +27,8 @@ from core.api.viewsets import ScopedModelViewSet
 from core.choices import Sector
 
 ERR_DATE = _("Use a date such as 2026-11-23.")
+ERR_AGE = _("Enter an age from {min} to {max}.")
+AGE_MIN, AGE_MAX = 0, 120
 
 
 class PersonViewSet(ScopedModelViewSet):
@@ -55,7 +57,7 @@ class PersonViewSet(ScopedModelViewSet):
 
 
 class AppointmentEndSerializer(serializers.Serializer):
-    end_date = serializers.DateField()
+    end_date = serializers.DateField(error_messages={"invalid": ERR_DATE, "datetime": ERR_DATE})
     end_reason = serializers.ChoiceField(choices=EndReason.choices)
 
 
@@ -79,15 +81,10 @@ class AppointmentViewSet(ScopedModelViewSet):
     def end(self, request, pk=None):
         """End a current appointment with a date and one of the end reasons."""
         appointment = self.get_object()
-        try:
-            end_date = dt.date.fromisoformat(request.data.get("end_date", ""))
-        except ValueError:
-            raise ValidationError({"end_date": [str(ERR_DATE)]}) from None
-        reason = request.data.get("end_reason", "")
-        if reason not in EndReason.values:
-            raise ValidationError({"end_reason": [str(_("Choose one of: {choices}.").format(
-                choices=", ".join(EndReason.values)))]})
-        appointment = appointment_end(appointment=appointment, end_date=end_date, end_reason=reason)
+        body = AppointmentEndSerializer(data=request.data)
+        body.is_valid(raise_exception=True)  # R-SEC-3: a number or an object as a date is a 400, not a 500
+        appointment = appointment_end(appointment=appointment, end_date=body.validated_data["end_date"],
+                                      end_reason=body.validated_data["end_reason"])
         return Response(self.get_serializer(appointment).data)
 
 
@@ -156,9 +153,12 @@ class TalentPoolReport(APIView):
 
         def as_int(name):
             try:
-                return int(params[name]) if params.get(name) else None
+                value = int(params[name]) if params.get(name) else None
             except ValueError:
                 raise ValidationError({name: [str(_("Enter a whole number."))]}) from None
+            if value is not None and not AGE_MIN <= value <= AGE_MAX:  # R-SEC-3: as on the page's form
+                raise ValidationError({name: [str(ERR_AGE.format(min=AGE_MIN, max=AGE_MAX))]})
+            return value
 
         qs = talent_pool(user=request.user, sector=params.get("sector") or None, age_min=as_int("age_min"),
                          age_max=as_int("age_max"), education=params.get("education") or None,
