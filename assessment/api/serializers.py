@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from assessment.choices import Tier
+from assessment.choices import Movement, Tier
 from assessment.models import (
     AssessmentCycle,
     BranchListing,
@@ -20,6 +20,7 @@ from assessment.models import (
 from assessment.services.classification import ERR_STARS
 from cadres.models import Person
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.schema import optional_in_response
 from core.models import OrgUnit
 
 
@@ -68,6 +69,7 @@ class DutyReportDetailSerializer(DutyReportSerializer):
         fields = [*DutyReportSerializer.Meta.fields, "events"]
 
 
+@optional_in_response("seed", "drawn")
 class EvaluationSampleSerializer(serializers.ModelSerializer):
     """R-ASM-3: the draw and the aggregate. Ballots are never listed; a secretary sees neither the
     draw nor an aggregate below the policy's minimum of answers."""
@@ -130,6 +132,12 @@ class BranchScoreSerializer(serializers.ModelSerializer):
 
 class ClassificationSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+    # "" while no tier is set: declared so that the schema offers the blank value beside the tiers.
+    computed_tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True, read_only=True)
+    override_tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True, read_only=True)
+    tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True, read_only=True)
+    previous_tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True, read_only=True)
+    movement = serializers.ChoiceField(choices=Movement.choices, allow_blank=True, read_only=True)
     tier_display = serializers.CharField(source="get_tier_display", read_only=True)
     is_published = serializers.SerializerMethodField()
 
@@ -234,5 +242,6 @@ class ClassificationStarsSerializer(serializers.Serializer):
 
 
 class HonourAdvanceSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(),
+    # Ids within a bigint: a larger number is a 400 here, not an overflow in the database (R-SEC-3).
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
                                 help_text="Red-flag candidates to move to the next stage.")

@@ -219,8 +219,9 @@ class EvaluationViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["get"])
     def satisfaction(self, request):
         """The satisfaction share of a jurisdiction over the branches with enough answers."""
-        return Response(evaluation_satisfaction_for_jurisdiction(user=request.user, year=query_year(request),
-                                                                 unit=query_unit(request)))
+        data = evaluation_satisfaction_for_jurisdiction(user=request.user, year=query_year(request),
+                                                        unit=query_unit(request))
+        return Response(EvaluationSatisfactionSerializer(data).data)  # the share as a string, as the schema says
 
 
 class IndicatorTemplateViewSet(ScopedModelViewSet):
@@ -304,7 +305,7 @@ class ClassificationViewSet(ScopedReadOnlyViewSet):
         return Response(ClassificationSerializer(row).data)
 
     @extend_schema(responses=ClassificationChangeSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a bare list, and the schema says so
     def changes(self, request, pk=None):
         row = self.get_object()
         return Response(ClassificationChangeSerializer(row.changes.visible_to(request.user), many=True).data)

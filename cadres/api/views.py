@@ -22,6 +22,7 @@ from cadres.selectors import dual_leader_share, reserve_coverage, talent_pool, u
 from cadres.services.appointments import appointment_create, appointment_end, appointment_update
 from cadres.services.people import person_create, person_update
 from cadres.services.reserves import reserve_candidate_add, reserve_candidate_update
+from core.api.pagination import StandardPagination
 from core.api.views import query_year
 from core.api.viewsets import ScopedModelViewSet
 from core.choices import Sector
@@ -143,6 +144,8 @@ class Under35Report(APIView):
 class TalentPoolReport(APIView):
     """R-RES-4: the talent pool filtered by sector, age band, education and specialty."""
 
+    pagination_class = StandardPagination  # also tells the schema that the answer is a page (R-SEC-3)
+
     @extend_schema(parameters=[
         OpenApiParameter("sector", str, enum=Sector.values), OpenApiParameter("age_min", int),
         OpenApiParameter("age_max", int), OpenApiParameter("education", str, enum=Education.values),
@@ -163,9 +166,7 @@ class TalentPoolReport(APIView):
         qs = talent_pool(user=request.user, sector=params.get("sector") or None, age_min=as_int("age_min"),
                          age_max=as_int("age_max"), education=params.get("education") or None,
                          specialty=params.get("specialty") or None)
-        from core.api.pagination import StandardPagination
-
-        paginator = StandardPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(PersonListSerializer(page, many=True).data)
 

@@ -136,6 +136,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.postprocess_optional_fields",
+    ],
     # Choice sets used by several fields get one component each (otherwise named after the first field).
     # Rating has Tier's values and labels, so the TierEnum entry names it too.
     "ENUM_NAME_OVERRIDES": {

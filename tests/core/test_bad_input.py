@@ -118,7 +118,7 @@ def test_returning_a_duty_report_with_a_reason_of_the_wrong_type(world, submitte
     assert names_field(response, "reason")
 
 
-@pytest.mark.parametrize("value", [5, "5", {}, {"a": 1}, [[1]], [{}], ["x"], None])
+@pytest.mark.parametrize("value", [5, "5", {}, {"a": 1}, [[1]], [{}], ["x"], None, [77724782713766184608830849024]])
 def test_advancing_honours_with_ids_of_the_wrong_type(world, value):
     response = staff_api(world).post("/api/v1/honours/advance/", {"ids": value}, format="json")
     assert names_field(response, "ids")
