@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.html import escape
@@ -60,3 +60,32 @@ class RefuseNulMiddleware:
             if NUL in name or any(NUL in v for v in values):
                 return name
         return None
+
+
+MSG_UPLOAD_TOO_LARGE = _("The upload is larger than {size} MB; split the file into smaller files.")
+
+
+class UploadSizeMiddleware:
+    """R-SEC-3: a multipart body larger than the upload cap (plus room for the form's other fields) is
+    refused with 413 before Django reads it — for every upload, the admin's import-export included.
+    Each import form also checks its file and names it (``core.uploads``)."""
+
+    SLACK = 1024 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.content_type == "multipart/form-data":
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            limit = settings.ZHISHU_UPLOAD_MAX_BYTES
+            if length > limit + self.SLACK:
+                message = str(MSG_UPLOAD_TOO_LARGE.format(size=limit // (1024 * 1024)))
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"file": [message]}, status=413)
+                return HttpResponse(f"<!doctype html><title>413</title><p>{escape(message)}</p>", status=413,
+                                    content_type="text/html; charset=utf-8")
+        return self.get_response(request)
