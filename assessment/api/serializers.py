@@ -231,7 +231,7 @@ class EvaluationSatisfactionSerializer(serializers.Serializer):
 class ClassificationOverrideSerializer(serializers.Serializer):
     tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True, required=False,
                                    help_text='The tier set by staff; "" goes back to the rules\' tier.')
-    reason = serializers.CharField(help_text="Why the tier changes (required).")
+    reason = serializers.CharField(allow_blank=True, help_text="Why the tier changes (required).")
 
 
 class ClassificationStarsSerializer(serializers.Serializer):

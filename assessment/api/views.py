@@ -285,9 +285,11 @@ class ClassificationViewSet(ScopedReadOnlyViewSet):
     def override(self, request, pk=None):
         """Set another tier (or "" to go back to the rules' tier) with a written reason."""
         self._staff_only()
+        body = ClassificationOverrideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)  # R-SEC-3: an object as the tier or reason is a 400, not a 500
         row = cls_services.classification_override(classification=self.get_object(),
-                                                    tier=request.data.get("tier", ""),
-                                                    reason=request.data.get("reason", ""), by=request.user)
+                                                    tier=body.validated_data.get("tier", ""),
+                                                    reason=body.validated_data["reason"], by=request.user)
         return Response(ClassificationSerializer(row).data)
 
     @extend_schema(request=ClassificationStarsSerializer, responses=ClassificationSerializer)
