@@ -167,3 +167,14 @@ def test_ballots_of_the_wrong_type_are_refused(world, ratings):
     sample = add_ballots(unit=world.village_a1, ratings=[])
     response = staff_api(world).post(f"/api/v1/evaluations/{sample.pk}/ratings/", {"ratings": ratings}, format="json")
     assert names_field(response, "ratings")
+
+
+@pytest.mark.parametrize("ids", [["99999999999999999999"], ["²"], ["abc"], [""]])
+def test_the_honour_advance_page_treats_bad_ids_as_unknown(world, client, ids):
+    client.raise_request_exception = False
+    client.force_login(world.staff_a)
+    response = client.post("/assessment/honours/advance/", {"year": "2025", "ids": ids}, follow=True)
+    assert response.status_code == 200
+    from assessment.views import ERR_UNKNOWN_CANDIDATES
+
+    assert str(ERR_UNKNOWN_CANDIDATES) in response.content.decode()
