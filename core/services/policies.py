@@ -121,6 +121,9 @@ MSG_POLICY_THRESHOLD_RANGE = _("A score threshold must be between 0 and 100.")
 MSG_POLICY_THRESHOLD_ORDER = _(
     "Score thresholds must descend: “{higher}” ({higher_value}) must be above “{lower}” ({lower_value})."
 )
+MSG_POLICY_BREAKS_BELOW = _(
+    "The policy of {unit} for {year} inherits this value and would be out of order with it; change that policy first."
+)
 MSG_POLICY_WEIGHTS_ZERO = _("The weights of the superior's score and of the member evaluation cannot both be 0.")
 
 #: R-ASM-3/4, R-CLS-4, R-RCT-1: values that are shares (or weights) of a whole. The stipend
@@ -197,5 +200,29 @@ def policy_validate(*, unit: OrgUnit | None, year: int | None, values: dict[str,
     if any(own[n] is not None and n not in errors for n in WEIGHT_FIELDS) and not any(
             effective[n] for n in WEIGHT_FIELDS):
         refuse(key(*WEIGHT_FIELDS), MSG_POLICY_WEIGHTS_ZERO)
+    if not errors:
+        _validate_descendants(unit=unit, year=year, own=own, effective=effective, refuse=refuse, labels=labels)
     if errors:
         raise ValidationError(errors)
+
+
+def _validate_descendants(*, unit: OrgUnit, year: int, own: dict, effective: dict, refuse, labels) -> None:
+    """The other direction of inheritance: the policies below ``unit`` for ``year`` that inherit a
+    changed threshold or weight must stay in order with it. One query."""
+    names = THRESHOLD_FIELDS + WEIGHT_FIELDS
+    if all(own[n] is None for n in names) or not unit.pk:
+        return
+    below = {p.unit.path: p for p in Policy.objects.filter(year=year, unit__path__startswith=unit.path)
+             .exclude(unit=unit).select_related("unit")}
+    for policy in sorted(below.values(), key=lambda p: p.unit.path):
+        chain = [below[path] for path in policy.unit.ancestor_paths() if path in below]  # nearest first
+        values = {}
+        for name in names:
+            values[name] = next((getattr(p, name) for p in chain if getattr(p, name) is not None), effective[name])
+        broken = [(h, lo) for h, lo in zip(THRESHOLD_FIELDS, THRESHOLD_FIELDS[1:]) if not values[h] > values[lo]]
+        if broken or not any(values[n] for n in WEIGHT_FIELDS):
+            culprit = next((n for pair in broken for n in pair if own[n] is not None), None)
+            culprit = culprit or next((n for n in WEIGHT_FIELDS if own[n] is not None), None) or \
+                next(n for n in names if own[n] is not None)
+            refuse(culprit, MSG_POLICY_BREAKS_BELOW.format(unit=policy.unit.name, year=year))
+            return

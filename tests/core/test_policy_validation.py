@@ -183,3 +183,21 @@ def test_both_weights_zero_left_in_the_database_give_the_superior_score(world):
         superior_score_weight = member_score_weight = D("0")
 
     assert composite_score_compute(superior=D("88"), member=D("40"), policy=Zero()) == D("88.00")
+
+
+def test_a_parent_policy_cannot_put_a_child_policy_out_of_order(world, api):
+    """R-POL-1 + R-SEC-3: the township sets 好 at 85; the county may not raise 较好 to 85 or above."""
+    from core.services.policies import MSG_POLICY_BREAKS_BELOW
+
+    Policy.objects.create(unit=world.township_a, year=2026, tier_good_min=D("85"))
+    errors = errors_of(world, tier_fairly_good_min=D("85"))
+    assert errors == {"tier_fairly_good_min": [str(MSG_POLICY_BREAKS_BELOW.format(unit="甲镇党委", year=2026))]}
+    assert errors_of(world, tier_fairly_good_min=D("84")) == {}
+    # A village policy under the township inherits 85 from it, not the county's value.
+    Policy.objects.create(unit=world.village_a1, year=2026, tier_fairly_good_min=D("70"))
+    assert errors_of(world, tier_good_min=D("60"), tier_fairly_good_min=D("50"), tier_average_min=D("40")) == {}
+    # Another year's child is not concerned.
+    policy_validate(unit=world.county_a, year=2025, values={"tier_fairly_good_min": D("85")})
+    response = api(world.staff_a).post("/api/v1/policies/", {"unit": world.county_a.pk, "year": 2026,
+                                                             "tier_fairly_good_min": "86"}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["tier_fairly_good_min"]
