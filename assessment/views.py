@@ -695,7 +695,8 @@ class RedFlagAdvanceView(RoleRequiredMixin, View):
 
     def post(self, request):
         year = _year(request)
-        ids = {i for i in request.POST.getlist("ids") if i.isdigit()}
+        # ASCII digits within a bigint: "²" or a 20-digit number is an unknown candidate, not a 500 (R-SEC-3).
+        ids = {i for i in request.POST.getlist("ids") if i.isascii() and i.isdigit() and 0 < int(i) < 2**63}
         rows = list(Honour.objects.visible_to(request.user).filter(pk__in=ids))
         try:
             if not ids or len(rows) != len(ids):

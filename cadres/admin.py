@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ScopedAdminMixin
+from core.uploads import ERR_TOO_MANY_ROWS, import_max_rows, upload_check_size, workbook_check
 
 from .models import Appointment, Person, ReserveCandidate
 from .resources import AppointmentResource, PersonResource
@@ -16,6 +18,30 @@ class UserResourceMixin(ImportExportMixin):
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**kwargs, "user": request.user}
+
+    def get_import_formats(self):
+        return [_capped(f) for f in super().get_import_formats()]
+
+
+def _capped(format_class):
+    """An import-export format that applies the upload caps of R-SEC-3 before it reads the file."""
+
+    class Capped(format_class):
+        def create_dataset(self, in_stream, **kwargs):
+            data = in_stream.encode("utf-8") if isinstance(in_stream, str) else bytes(in_stream)
+            name = str(_("the uploaded file"))
+            try:
+                upload_check_size(name=name, size=len(data))
+                workbook_check(data=data, name=name)
+            except ValidationError as exc:
+                raise ValueError(" ".join(exc.messages)) from None
+            dataset = super().create_dataset(in_stream, **kwargs)
+            if len(dataset) > import_max_rows():
+                raise ValueError(str(ERR_TOO_MANY_ROWS.format(name=name, rows=import_max_rows(), sheet="1")))
+            return dataset
+
+    Capped.__name__ = Capped.__qualname__ = format_class.__name__
+    return Capped
 
 
 @admin.register(Person)

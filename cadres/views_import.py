@@ -37,17 +37,16 @@ from cadres.resources import (
     dataset_xlsx,
 )
 from core.choices import JobState, Role
+from core.uploads import upload_check_size
 from core.models import Job
 from core.permissions import RoleRequiredMixin
 from core.scoping import access_by_id
 from core.services.access_log import client_ip
 from core.services.jobs import job_create, job_enqueue
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 IMPORT_JOB_KINDS = {KIND_ROSTER: "import_roster", KIND_UNITS: "import_units"}
 PREVIEW_ROWS_SHOWN = 500
 
-ERR_TOO_LARGE = _("The file is larger than {size} MB; split it into smaller files.")
 MSG_APPLIED = _("Imported: {summary}.")
 MSG_ALREADY_APPLIED = _("This file has been imported already.")
 MSG_NOT_APPLIED = _("Nothing was written: {error}")
@@ -64,8 +63,10 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(ERR_TOO_LARGE.format(size=MAX_UPLOAD_BYTES // (1024 * 1024)))
+        try:
+            upload_check_size(name=upload.name, size=upload.size)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["file"]) from None
         return upload
 
 

@@ -6,6 +6,8 @@ the user's subtree, and an id outside it is refused with the very answer an unkn
 (400 naming the field), so a filter cannot tell whether a unit of another county exists.
 """
 import django_filters
+from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework import FilterSet as DRFFilterSet
@@ -71,6 +73,26 @@ class ChildrenOfUnitFilter(django_filters.ModelChoiceFilter):
         if not value:
             return qs
         return qs.filter(path__startswith=value.path, depth=value.depth + 1)
+
+
+
+YEAR_MIN, YEAR_MAX = 1949, 2200
+ERR_FILTER_YEAR = _("Enter a year between {min} and {max}.")
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year, 1949–2200: ``?year=0`` on a date's ``__year`` lookup is a 400 naming the
+    field, not the ``ValueError`` of a date before year 1 (R-SEC-3)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        message = format_lazy(ERR_FILTER_YEAR, min=YEAR_MIN, max=YEAR_MAX)
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        kwargs.setdefault("error_messages", {"min_value": message, "max_value": message, "invalid": message})
+        super().__init__(*args, **kwargs)
+
 
 
 class OrgUnitFilterSet(ScopedFilterSet):

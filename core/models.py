@@ -279,6 +279,13 @@ class Policy(models.Model):
     def __str__(self):
         return f"{self.unit} {self.year}"
 
+    def clean(self):
+        # R-SEC-3: the page form and the admin both validate through the one service.
+        from core.services.policies import policy_validate
+
+        policy_validate(unit=self.unit if self.unit_id else None, year=self.year,
+                        values={f.name: getattr(self, f.attname) for f in self.value_fields()})
+
     @classmethod
     def scope_secretary_q(cls, user):
         # A secretary reads the policies that apply to their branch: their unit's and its ancestors'.

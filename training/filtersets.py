@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.filtersets import ScopedFilterSet, WithinUnitFilter
 from cadres.models import Person
 from core.choices import Sector
+from core.filtersets import YearFilter
 
 from .choices import ContentCategory, CourseKind
 from .models import Attendance, Course
@@ -12,7 +13,7 @@ from .models import Attendance, Course
 class CourseFilterSet(ScopedFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=CourseKind.choices)
     organiser = WithinUnitFilter(path_lookup="organiser__path", label=_("organised within unit"))
-    year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year", label=_("year"))
+    year = YearFilter(field_name="start_date", lookup_expr="year", label=_("year"))
     category = django_filters.ChoiceFilter(choices=ContentCategory.choices, method="filter_category",
                                            label=_("content category"))
     starts_after = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
@@ -37,7 +38,7 @@ class AttendanceFilterSet(ScopedFilterSet):
     person = django_filters.ModelChoiceFilter(queryset=Person.objects.none())
     course = django_filters.ModelChoiceFilter(queryset=Course.objects.none())
     kind = django_filters.MultipleChoiceFilter(field_name="course__kind", choices=CourseKind.choices)
-    year = django_filters.NumberFilter(field_name="completed_on", lookup_expr="year", label=_("year"))
+    year = YearFilter(field_name="completed_on", lookup_expr="year", label=_("year"))
 
     class Meta:
         model = Attendance

@@ -1,10 +1,12 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Person
 from core.choices import Level, Sector
 from core.models import OrgUnit
+from core.uploads import upload_check_size
 
 from .choices import ComplianceRule, ComplianceStatus, ContentCategory
 from .models import Attendance, Course
@@ -54,6 +56,14 @@ class AttendanceForm(forms.ModelForm):
 
 class AttendanceImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            upload_check_size(name=upload.name, size=upload.size)  # R-SEC-3
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["file"]) from None
+        return upload
 
 
 class ComplianceFilterForm(forms.Form):

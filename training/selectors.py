@@ -21,6 +21,7 @@ from training.models import Attendance
 from training.services.compliance import (
     TrainingStatus,
     annual_training_status,
+    hours_per_day,
     initial_training_status,
     rotation_status,
 )
@@ -127,7 +128,7 @@ def compliance_rows(*, appointments, year: int, as_of: dt.date) -> list[Complian
     for a in appointments:
         policy = resolver.for_unit(unit_id=a.unit_id, path=a.unit.path)
         t = totals.get(a.person_id, {})
-        days = Decimal(t.get("days_given") or 0) + (Decimal(t.get("hours") or 0) / Decimal(policy.hours_per_day))
+        days = Decimal(t.get("days_given") or 0) + (Decimal(t.get("hours") or 0) / hours_per_day(policy=policy))
         initial = initial_training_status(
             first_start=a.first_start, trained_on=t.get("initial_on"), as_of=as_of, policy=policy
         )

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from assessment.choices import Tier
+from assessment.choices import Movement, Tier
 from assessment.models import (
     AssessmentCycle,
     BranchListing,
@@ -17,8 +17,10 @@ from assessment.models import (
     IndicatorTemplate,
     Sanction,
 )
+from assessment.services.classification import ERR_STARS
 from cadres.models import Person
 from core.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
+from core.api.schema import optional_in_response
 from core.models import OrgUnit
 
 
@@ -67,6 +69,7 @@ class DutyReportDetailSerializer(DutyReportSerializer):
         fields = [*DutyReportSerializer.Meta.fields, "events"]
 
 
+@optional_in_response("seed", "drawn")
 class EvaluationSampleSerializer(ScopedModelSerializer):
     """R-ASM-3: the draw and the aggregate. Ballots are never listed; the seed and the drawn roster
     numbers are for staff only (a supervisor or secretary with the seed could redraw the list);
@@ -132,6 +135,12 @@ class BranchScoreSerializer(ScopedModelSerializer):
 
 class ClassificationSerializer(ScopedModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+    # "" while no tier is set: declared so that the schema offers the blank value beside the tiers.
+    computed_tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True, read_only=True)
+    override_tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True, read_only=True)
+    tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True, read_only=True)
+    previous_tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True, read_only=True)
+    movement = serializers.ChoiceField(choices=Movement.choices, allow_blank=True, read_only=True)
     tier_display = serializers.CharField(source="get_tier_display", read_only=True)
     is_published = serializers.SerializerMethodField()
 
@@ -195,7 +204,8 @@ class HonourSerializer(ScopedModelSerializer):
 
 
 class DutyReportReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text="Why the report goes back to the secretary (required).")
+    # Blank passes here so that the service's own message says a reason is required.
+    reason = serializers.CharField(allow_blank=True, help_text="Why the report goes back to the secretary (required).")
 
 
 class EvaluationRatingsSerializer(serializers.Serializer):
@@ -224,15 +234,17 @@ class EvaluationSatisfactionSerializer(serializers.Serializer):
 class ClassificationOverrideSerializer(serializers.Serializer):
     tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True, required=False,
                                    help_text='The tier set by staff; "" goes back to the rules\' tier.')
-    reason = serializers.CharField(help_text="Why the tier changes (required).")
+    reason = serializers.CharField(allow_blank=True, help_text="Why the tier changes (required).")
 
 
 class ClassificationStarsSerializer(serializers.Serializer):
     stars = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False,
+                                     error_messages={k: ERR_STARS for k in ("invalid", "min_value", "max_value")},
                                      help_text="1 to 5; null or omitted clears the stars.")
-    reason = serializers.CharField(help_text="Why the stars change (required).")
+    reason = serializers.CharField(allow_blank=True, help_text="Why the stars change (required).")
 
 
 class HonourAdvanceSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(),
+    # Ids within a bigint: a larger number is a 400 here, not an overflow in the database (R-SEC-3).
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
                                 help_text="Red-flag candidates to move to the next stage.")

@@ -151,7 +151,10 @@ class DutyReportViewSet(ScopedModelViewSet):
     @extend_schema(request=DutyReportReturnSerializer, responses=DutyReportDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None, format=None):
-        return self._answer(duty_report_return(report=self.get_object(), reason=request.data.get("reason", ""),
+        report = self.get_object()  # 404 outside the subtree before the body is looked at
+        body = DutyReportReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)  # R-SEC-3: an object as the reason is a 400, not a 500
+        return self._answer(duty_report_return(report=report, reason=body.validated_data["reason"],
                                                by=request.user))
 
 
@@ -237,8 +240,9 @@ class EvaluationViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["get"])
     def satisfaction(self, request, format=None):
         """The satisfaction share of a jurisdiction over the branches with enough answers."""
-        return Response(evaluation_satisfaction_for_jurisdiction(user=request.user, year=query_year(request),
-                                                                 unit=query_unit(request)))
+        data = evaluation_satisfaction_for_jurisdiction(user=request.user, year=query_year(request),
+                                                        unit=query_unit(request))
+        return Response(EvaluationSatisfactionSerializer(data).data)  # the share as a string, as the schema says
 
 
 class IndicatorTemplateViewSet(ScopedModelViewSet):
@@ -302,26 +306,31 @@ class ClassificationViewSet(ScopedReadOnlyViewSet):
     def override(self, request, pk=None, format=None):
         """Set another tier (or "" to go back to the rules' tier) with a written reason."""
         self._staff_only()
-        row = cls_services.classification_override(classification=self.get_object(),
-                                                    tier=request.data.get("tier", ""),
-                                                    reason=request.data.get("reason", ""), by=request.user)
+        classification = self.get_object()  # 404 outside the subtree before the body is looked at
+        body = ClassificationOverrideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)  # R-SEC-3: an object as the tier or reason is a 400, not a 500
+        row = cls_services.classification_override(classification=classification,
+                                                    tier=body.validated_data.get("tier", ""),
+                                                    reason=body.validated_data["reason"], by=request.user)
         return Response(ClassificationSerializer(row).data)
 
     @extend_schema(request=ClassificationStarsSerializer, responses=ClassificationSerializer)
     @action(detail=True, methods=["post"])
     def stars(self, request, pk=None, format=None):
         self._staff_only()
-        stars = request.data.get("stars")
-        try:
-            stars = None if stars in (None, "") else int(stars)
-        except (TypeError, ValueError):
-            raise ValidationError({"stars": [str(cls_services.ERR_STARS)]}) from None
-        row = cls_services.classification_set_stars(classification=self.get_object(), stars=stars,
-                                                    reason=request.data.get("reason", ""), by=request.user)
+        classification = self.get_object()  # 404 outside the subtree before the body is looked at
+        data = request.data
+        if isinstance(data, dict) and not hasattr(data, "getlist") and data.get("stars") == "":
+            data = {**data, "stars": None}  # "" clears the stars in JSON as null does (forms do it themselves)
+        body = ClassificationStarsSerializer(data=data)
+        body.is_valid(raise_exception=True)  # R-SEC-3
+        row = cls_services.classification_set_stars(classification=classification,
+                                                    stars=body.validated_data.get("stars"),
+                                                    reason=body.validated_data["reason"], by=request.user)
         return Response(ClassificationSerializer(row).data)
 
     @extend_schema(responses=ClassificationChangeSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a bare list, and the schema says so
     def changes(self, request, pk=None, format=None):
         row = self.get_object()
         return Response(ClassificationChangeSerializer(row.changes.visible_to(request.user), many=True).data)
@@ -366,7 +375,9 @@ class HonourViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["post"])
     def advance(self, request, format=None):
         """R-HON-2: ``{"ids": [...]}`` moves red-flag candidates to the next stage."""
-        ids = request.data.get("ids") or []
+        body = HonourAdvanceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)  # R-SEC-3: ``{"ids": 5}`` is a 400 naming ids, not a 500
+        ids = body.validated_data["ids"]
         rows = list(self.get_queryset().filter(pk__in=[i for i in ids if str(i).isdigit()]))
         if len(rows) != len(set(ids)):
             raise ValidationError({"ids": [str(_("Some candidates are unknown."))]})

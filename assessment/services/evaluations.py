@@ -126,16 +126,26 @@ def evaluation_ratings_record(*, sample: EvaluationSample, ratings: Sequence[str
 
 def evaluation_ratings_import(*, sample: EvaluationSample, file, by) -> int:
     """R-ASM-3, R-SEC-3: ballots from an Excel sheet, one rating a row in the first column, all or nothing."""
+    import io
+    import os
+
     from openpyxl import load_workbook
 
     if evaluation_is_closed(sample=sample):
         raise ValidationError({"file": [ERR_CLOSED]})
+    from core.uploads import rows_bounded, upload_read, workbook_check
+
+    # R-SEC-3: the file's size, its unpacked size and its declared rows before openpyxl opens it.
+    name = os.path.basename(getattr(file, "name", "") or "") or "?"
+    data = upload_read(file)
+    workbook_check(data=data, name=name)
     try:
-        sheet = load_workbook(file, read_only=True, data_only=True).worksheets[0]
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception:  # noqa: BLE001 — any unreadable upload gets the same message
         raise ValidationError({"file": [ERR_BAD_FILE]}) from None
+    sheet.reset_dimensions()
     values, errors = [], []
-    for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for n, row in rows_bounded(enumerate(sheet.iter_rows(values_only=True), start=1), name=name, sheet=sheet.title):
         cell = row[0] if row else None
         if cell in (None, "") or (n == 1 and str(cell).strip() in ("评价", "rating", "Rating")):
             continue

@@ -75,6 +75,9 @@ def composite_score_compute(*, superior: Decimal | None, member: Decimal | None,
     if member is None:
         return _q(Decimal(superior))
     w_sup, w_mem = Decimal(policy.superior_score_weight), Decimal(policy.member_score_weight)
+    if w_sup + w_mem <= 0:
+        # Both weights 0 (data older than the policy checks of R-SEC-3): the superior score stands alone.
+        return _q(Decimal(superior))
     return _q((Decimal(superior) * w_sup + Decimal(member) * w_mem) / (w_sup + w_mem))
 
 

@@ -23,12 +23,15 @@ from cadres.services.appointments import appointment_create, appointment_end, ap
 from cadres.services.people import person_create, person_update
 from cadres.services.personal_data import person_reveal, reveal_fields_parse
 from cadres.services.reserves import reserve_candidate_add, reserve_candidate_update
+from core.api.pagination import StandardPagination
 from core.api.views import query_year
 from core.api.viewsets import ScopedModelViewSet
 from core.services.access_log import client_ip
 from core.choices import Sector
 
 ERR_DATE = _("Use a date such as 2026-11-23.")
+ERR_AGE = _("Enter an age from {min} to {max}.")
+AGE_MIN, AGE_MAX = 0, 120
 
 
 class PersonViewSet(ScopedModelViewSet):
@@ -73,7 +76,7 @@ class PersonViewSet(ScopedModelViewSet):
 
 
 class AppointmentEndSerializer(serializers.Serializer):
-    end_date = serializers.DateField()
+    end_date = serializers.DateField(error_messages={"invalid": ERR_DATE, "datetime": ERR_DATE})
     end_reason = serializers.ChoiceField(choices=EndReason.choices)
 
 
@@ -97,15 +100,10 @@ class AppointmentViewSet(ScopedModelViewSet):
     def end(self, request, pk=None, format=None):
         """End a current appointment with a date and one of the end reasons."""
         appointment = self.get_object()
-        try:
-            end_date = dt.date.fromisoformat(request.data.get("end_date", ""))
-        except ValueError:
-            raise ValidationError({"end_date": [str(ERR_DATE)]}) from None
-        reason = request.data.get("end_reason", "")
-        if reason not in EndReason.values:
-            raise ValidationError({"end_reason": [str(_("Choose one of: {choices}.").format(
-                choices=", ".join(EndReason.values)))]})
-        appointment = appointment_end(appointment=appointment, end_date=end_date, end_reason=reason)
+        body = AppointmentEndSerializer(data=request.data)
+        body.is_valid(raise_exception=True)  # R-SEC-3: a number or an object as a date is a 400, not a 500
+        appointment = appointment_end(appointment=appointment, end_date=body.validated_data["end_date"],
+                                      end_reason=body.validated_data["end_reason"])
         return Response(self.get_serializer(appointment).data)
 
 
@@ -164,6 +162,8 @@ class Under35Report(APIView):
 class TalentPoolReport(APIView):
     """R-RES-4: the talent pool filtered by sector, age band, education and specialty."""
 
+    pagination_class = StandardPagination  # also tells the schema that the answer is a page (R-SEC-3)
+
     @extend_schema(parameters=[
         OpenApiParameter("sector", str, enum=Sector.values), OpenApiParameter("age_min", int),
         OpenApiParameter("age_max", int), OpenApiParameter("education", str, enum=Education.values),
@@ -174,16 +174,17 @@ class TalentPoolReport(APIView):
 
         def as_int(name):
             try:
-                return int(params[name]) if params.get(name) else None
+                value = int(params[name]) if params.get(name) else None
             except ValueError:
                 raise ValidationError({name: [str(_("Enter a whole number."))]}) from None
+            if value is not None and not AGE_MIN <= value <= AGE_MAX:  # R-SEC-3: as on the page's form
+                raise ValidationError({name: [str(ERR_AGE.format(min=AGE_MIN, max=AGE_MAX))]})
+            return value
 
         qs = talent_pool(user=request.user, sector=params.get("sector") or None, age_min=as_int("age_min"),
                          age_max=as_int("age_max"), education=params.get("education") or None,
                          specialty=params.get("specialty") or None)
-        from core.api.pagination import StandardPagination
-
-        paginator = StandardPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(PersonListSerializer(page, many=True).data)
 

@@ -15,6 +15,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import rows_bounded, upload_check_size, workbook_check
+
 ERR_EMPTY_FILE = _("The file is empty.")
 ERR_XLSX_UNREADABLE = _(
     "The file could not be read as an Excel workbook (.xlsx): {detail}. Open it in Excel and save it again as .xlsx."
@@ -135,10 +137,14 @@ def _xlsx_sheets(data: bytes):
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        # Read-only: rows are streamed from the sheet XML, never all held as cell objects (R-SEC-3).
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 — zip, XML and openpyxl errors all mean "unreadable"
         raise ValidationError({"file": [ERR_XLSX_UNREADABLE.format(detail=exc.__class__.__name__)]}) from None
     for sheet in workbook.worksheets:
+        # A declared dimension that is too small (some exporters write "A1") must not cut rows off;
+        # the row cap is applied while reading (core.uploads.rows_bounded).
+        sheet.reset_dimensions()
         yield sheet.title, enumerate(sheet.iter_rows(values_only=True), start=1)
 
 
@@ -207,15 +213,20 @@ def read_table(data: bytes, *, filename: str = "", kind: str | None = None) -> T
     if not data:
         raise ValidationError({"file": [ERR_EMPTY_FILE]})
     kinds = (kind,) if kind else tuple(HEADER_MARKERS)
+    name = filename or "?"
+    upload_check_size(name=name, size=len(data))
     fmt = _sniff_format(data, filename)
     if fmt == FORMAT_CSV:
         encoding, rows = _csv_rows(data)
-        table = _table_from_rows(rows, kinds=kinds, fmt=fmt, encoding=encoding)
+        table = _table_from_rows(rows_bounded(rows, name=name), kinds=kinds, fmt=fmt, encoding=encoding)
     else:
+        if fmt == FORMAT_XLSX:
+            workbook_check(data=data, name=name)  # before openpyxl opens it (R-SEC-3)
         sheets = _xlsx_sheets(data) if fmt == FORMAT_XLSX else _xls_sheets(data)
         table = None
         for title, rows in sheets:
-            table = _table_from_rows(rows, kinds=kinds, fmt=fmt, encoding=None, sheet=title)
+            table = _table_from_rows(rows_bounded(rows, name=name, sheet=title), kinds=kinds, fmt=fmt,
+                                     encoding=None, sheet=title)
             if table is not None:
                 break
     if table is None:

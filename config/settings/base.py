@@ -45,6 +45,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
+    "core.middleware.RefuseNulMiddleware",
+    "core.middleware.UploadSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -146,6 +148,11 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
 }
@@ -190,6 +197,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.postprocess_optional_fields",
+    ],
     # Choice sets used by several fields get one component each (otherwise named after the first field).
     # Rating has Tier's values and labels, so the TierEnum entry names it too.
     "ENUM_NAME_OVERRIDES": {
@@ -233,6 +244,13 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="zhishu@localhost"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# R-SEC-3: caps on uploads and on what an imported workbook may unpack to (core/uploads.py).
+ZHISHU_UPLOAD_MAX_BYTES = env.int("ZHISHU_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+ZHISHU_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("ZHISHU_IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
+ZHISHU_IMPORT_MAX_ROWS = env.int("ZHISHU_IMPORT_MAX_ROWS", default=20_000)
+# Request bodies other than files (forms, JSON) and the size above which an upload goes to a temp file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

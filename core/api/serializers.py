@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from core.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from core.models import Job, Notice, OrgUnit, Policy
+from core.services.policies import policy_validate
 
 
 class OrgUnitSerializer(ScopedModelSerializer):
@@ -37,6 +38,17 @@ class PolicySerializer(ScopedModelSerializer):
     class Meta:
         model = Policy
         exclude = []
+
+    def validate(self, attrs):
+        # R-SEC-3: the same range and order checks as the page and the admin, on the values after this write.
+        def current(name):
+            if name in attrs:
+                return attrs[name]
+            return getattr(self.instance, name, None) if self.instance is not None else None
+
+        policy_validate(unit=current("unit"), year=current("year"),
+                        values={f.name: current(f.name) for f in Policy.value_fields()})
+        return attrs
 
 
 class JobSerializer(ScopedModelSerializer):

@@ -3,6 +3,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
 from core.models import OrgUnit, Policy
 
 
@@ -112,3 +115,117 @@ class PolicyResolver:
 def policy_defaults(*, year: int) -> EffectivePolicy:
     """R-POL-1: the built-in values alone, for a reader attached to no unit (no jurisdiction's policy shows)."""
     return _resolve(unit_id=None, year=year, chain=[])
+# ---------------------------------------------------------------- validation (R-SEC-3)
+
+MSG_POLICY_NEGATIVE = _("This value cannot be negative.")
+MSG_POLICY_HOURS_PER_DAY = _("Training hours per day must be greater than 0.")
+MSG_POLICY_SHARE_RANGE = _("A share or weight must be between 0 and 1.")
+MSG_POLICY_THRESHOLD_RANGE = _("A score threshold must be between 0 and 100.")
+MSG_POLICY_THRESHOLD_ORDER = _(
+    "Score thresholds must descend: “{higher}” ({higher_value}) must be above “{lower}” ({lower_value})."
+)
+MSG_POLICY_BREAKS_BELOW = _(
+    "The policy of {unit} for {year} inherits this value and would be out of order with it; change that policy first."
+)
+MSG_POLICY_WEIGHTS_ZERO = _("The weights of the superior's score and of the member evaluation cannot both be 0.")
+
+#: R-ASM-3/4, R-CLS-4, R-RCT-1: values that are shares (or weights) of a whole. The stipend
+#: coefficients (R-STP-1) are only refused when negative: a jurisdiction may pay more than the base.
+SHARE_FIELDS = (
+    "evaluation_sample_share", "superior_score_weight", "member_score_weight",
+    "upgrade_poor_share", "upgrade_average_share", "upgrade_fairly_good_share", "keep_good_share",
+    "weak_candidate_share",
+)
+#: R-CLS-1: the tier thresholds, highest first; each must be above the next.
+THRESHOLD_FIELDS = ("tier_good_min", "tier_fairly_good_min", "tier_average_min")
+WEIGHT_FIELDS = ("superior_score_weight", "member_score_weight")
+HUNDRED = Decimal(100)
+
+
+def policy_inherited(*, unit: OrgUnit, year: int) -> EffectivePolicy:
+    """The values a policy of ``unit`` and ``year`` would inherit: its ancestors' policies, else the defaults."""
+    chain = list(
+        Policy.objects.filter(unit__path__in=unit.ancestor_paths(), year=year)
+        .exclude(unit=unit)
+        .select_related("unit")
+        .order_by("-unit__depth")
+    )
+    return _resolve(unit_id=unit.pk, year=year, chain=chain)
+
+
+def policy_validate(*, unit: OrgUnit | None, year: int | None, values: dict[str, Any]) -> None:
+    """R-SEC-3: refuse a policy whose values, once inherited values are filled in, cannot be applied.
+
+    ``values`` are the policy's own fields (``None`` = inherit). Each own value must be in range;
+    the effective values — own, else inherited from the ancestors, else the default — must keep the
+    thresholds descending and the two composite weights not both 0, so a child policy that sets one
+    threshold is checked against the thresholds it inherits. Errors are keyed by the field the policy sets.
+    """
+    own = {f.name: values.get(f.name) for f in Policy.value_fields()}
+    errors: dict[str, list] = {}
+
+    def refuse(name, message):
+        errors.setdefault(name, []).append(message)
+
+    for f in Policy.value_fields():
+        value = own[f.name]
+        if value is None:
+            continue
+        if value < 0:
+            refuse(f.name, MSG_POLICY_NEGATIVE)
+        elif f.name == "hours_per_day" and value == 0:
+            refuse(f.name, MSG_POLICY_HOURS_PER_DAY)
+        elif f.name in SHARE_FIELDS and value > 1:
+            refuse(f.name, MSG_POLICY_SHARE_RANGE)
+        elif f.name in THRESHOLD_FIELDS and value > HUNDRED:
+            refuse(f.name, MSG_POLICY_THRESHOLD_RANGE)
+    if unit is None or year is None:  # the unit or year field has its own error
+        if errors:
+            raise ValidationError(errors)
+        return
+
+    inherited = policy_inherited(unit=unit, year=year).values
+    # A value already refused is left out of the order checks: it is the inherited one there.
+    effective = {name: inherited[name] if own[name] is None or name in errors else own[name] for name in own}
+
+    def key(*names):
+        # The error belongs to the field this policy sets; an inherited value cannot be corrected here.
+        return next((n for n in names if own[n] is not None), names[0])
+
+    labels = {f.name: f.verbose_name for f in Policy.value_fields()}
+    for higher, lower in zip(THRESHOLD_FIELDS, THRESHOLD_FIELDS[1:]):
+        if all(own[n] is None or n in errors for n in (higher, lower)):
+            continue
+        if not effective[higher] > effective[lower]:
+            refuse(key(higher, lower), MSG_POLICY_THRESHOLD_ORDER.format(
+                higher=labels[higher], higher_value=effective[higher],
+                lower=labels[lower], lower_value=effective[lower]))
+    if any(own[n] is not None and n not in errors for n in WEIGHT_FIELDS) and not any(
+            effective[n] for n in WEIGHT_FIELDS):
+        refuse(key(*WEIGHT_FIELDS), MSG_POLICY_WEIGHTS_ZERO)
+    if not errors:
+        _validate_descendants(unit=unit, year=year, own=own, effective=effective, refuse=refuse, labels=labels)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_descendants(*, unit: OrgUnit, year: int, own: dict, effective: dict, refuse, labels) -> None:
+    """The other direction of inheritance: the policies below ``unit`` for ``year`` that inherit a
+    changed threshold or weight must stay in order with it. One query."""
+    names = THRESHOLD_FIELDS + WEIGHT_FIELDS
+    if all(own[n] is None for n in names) or not unit.pk:
+        return
+    below = {p.unit.path: p for p in Policy.objects.filter(year=year, unit__path__startswith=unit.path)
+             .exclude(unit=unit).select_related("unit")}
+    for policy in sorted(below.values(), key=lambda p: p.unit.path):
+        chain = [below[path] for path in policy.unit.ancestor_paths() if path in below]  # nearest first
+        values = {}
+        for name in names:
+            values[name] = next((getattr(p, name) for p in chain if getattr(p, name) is not None), effective[name])
+        broken = [(h, lo) for h, lo in zip(THRESHOLD_FIELDS, THRESHOLD_FIELDS[1:]) if not values[h] > values[lo]]
+        if broken or not any(values[n] for n in WEIGHT_FIELDS):
+            culprit = next((n for pair in broken for n in pair if own[n] is not None), None)
+            culprit = culprit or next((n for n in WEIGHT_FIELDS if own[n] is not None), None) or \
+                next(n for n in names if own[n] is not None)
+            refuse(culprit, MSG_POLICY_BREAKS_BELOW.format(unit=policy.unit.name, year=year))
+            return

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Policy
 from core.services.policies import EffectivePolicy
 from training.choices import FAILING_STATUSES, ComplianceRule, ComplianceStatus
 
@@ -95,13 +96,20 @@ def _jsonable(value):
     return value
 
 
+def hours_per_day(*, policy: EffectivePolicy) -> Decimal:
+    """R-TRN-4: the policy's hours per day; a value not above 0 (left by data older than the policy
+    checks of R-SEC-3) counts as the default, so one bad policy cannot break a whole jurisdiction's report."""
+    value = Decimal(policy.hours_per_day or 0)
+    return value if value > 0 else Decimal(Policy._meta.get_field("hours_per_day").policy_default)
+
+
 def training_days(*, hours: Decimal | None, days: Decimal | None, policy: EffectivePolicy) -> Decimal:
     """R-TRN-4: days credited — the days given, else hours at the policy's hours per day."""
     if days is not None:
         return Decimal(days)
     if not hours:
         return Decimal("0")
-    return Decimal(hours) / Decimal(policy.hours_per_day)
+    return Decimal(hours) / hours_per_day(policy=policy)
 
 
 def days_display(value: Decimal) -> Decimal:

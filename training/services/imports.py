@@ -7,6 +7,7 @@ confirmed import writes every row in one transaction or none.
 """
 import datetime as dt
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,7 @@ from cadres.models import Person
 from cadres.selectors import people_by_id_numbers
 from cadres.services.id_numbers import validate_id_number
 from core.services.exports import safe_row
+from core.uploads import rows_bounded, upload_read, workbook_check
 from training.models import Attendance, Course
 from training.services.attendances import ERR_ATT_DUPLICATE, attendance_validate
 
@@ -152,20 +154,23 @@ def _date(value) -> dt.date | None:
 
 
 def _read_sheet(file) -> tuple[list[str], list[tuple[int, list]]]:
+    # R-SEC-3: the file's size, its unpacked size and its declared rows before openpyxl opens it.
+    name = os.path.basename(getattr(file, "name", "") or "") or "?"
+    data = upload_read(file)
+    workbook_check(data=data, name=name)
     try:
-        if hasattr(file, "seek"):
-            file.seek(0)
-        wb = load_workbook(file, read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 — any unreadable upload gets the same clear message
         raise ValidationError({"file": [str(ERR_IMPORT_FILE)]}) from None
     ws = wb.worksheets[0]
+    ws.reset_dimensions()  # a wrong declared dimension must not cut rows off; the cap applies while reading
     rows = ws.iter_rows(values_only=True)
     try:
         headers = [_text(h) for h in next(rows)]
     except StopIteration:
         raise ValidationError({"file": [str(ERR_IMPORT_EMPTY)]}) from None
     body = []
-    for number, values in enumerate(rows, start=2):
+    for number, values in rows_bounded(enumerate(rows, start=2), name=name, sheet=ws.title):
         values = list(values)
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
