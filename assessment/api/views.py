@@ -339,7 +339,7 @@ class ClassificationViewSet(ScopedReadOnlyViewSet):
 class BranchListingViewSet(ScopedModelViewSet):
     """R-CLS-2: negative list and weak-and-lax list."""
 
-    queryset = BranchListing.objects.select_related("unit")
+    queryset = BranchListing.objects.select_related("unit").order_by("-year", "unit__path", "kind")
     serializer_class = BranchListingSerializer
     filterset_fields = ["year", "unit", "kind"]
     http_method_names = ["get", "post", "head", "options"]

@@ -158,3 +158,14 @@ def test_the_plan_is_deterministic_and_gives_the_tiers_written(demo):
     other = assessment_plan(seed=2, as_of=AS_OF)
     assert [b.previous_score for p in other for b in p.branches] != [b.previous_score for p in plans
                                                                        for b in p.branches]
+
+
+def test_every_demo_duty_report_opens_for_staff_and_a_deleted_users_event_too(demo):
+    """A report's history event without a user (the demo's seeded events, a deleted login) shows "—", not a 500."""
+    client = Client()
+    assert client.login(username="city_staff", password=DEFAULT_PASSWORD)
+    reports = list(DutyReport.objects.values_list("pk", flat=True))
+    assert reports
+    failing = [pk for pk in reports
+               if client.get(reverse("assessment:duty_report", args=[pk])).status_code != 200]
+    assert failing == []
