@@ -236,6 +236,9 @@ class AccessLogAdmin(admin.ModelAdmin):
     search_fields = ("username", "object_id", "purpose")
     date_hierarchy = "at"
     actions = None
+    # Every field is editable=False: shown read-only, or the view page would be empty.
+    readonly_fields = ("at", "user", "username", "action", "object_type", "object_id", "rows", "fields", "ip",
+                       "purpose")
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
