@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from assessment.choices import DutyReportState, HonourKind, HonourLevel, ListingKind, Rating, Tier
@@ -247,6 +248,7 @@ def upgrade_targets_page(request):
 
 
 @login_required
+@require_safe
 def upgrade_targets_behind(request):
     """R-CLS-4: the branches of one of last year's tiers that are behind the target, one page at a time."""
     require_role(request.user, Role.STAFF, Role.SUPERVISOR)
