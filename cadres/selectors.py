@@ -153,8 +153,9 @@ def units_by_sector(*, user) -> dict:
     secretaries = dict(
         Appointment.objects.visible_to(user).current().secretaries()
         .order_by().values_list("unit__sector").annotate(n=Count("id")))
+    # Sectors with neither a unit nor a secretary in the subtree are left out (the chart would be mostly empty rows).
     rows = [{"sector": value, "label": str(label), "units": n_units, "secretaries": secretaries.get(value, 0)}
-            for value, label, n_units in counts["by_sector"]]
+            for value, label, n_units in counts["by_sector"] if n_units or secretaries.get(value)]
     return {"rule": "R-ORG-1", "units": counts["total"], "secretaries": sum(secretaries.values()), "results": rows}
 
 

@@ -44,7 +44,9 @@
     });
     return {
       animation: false,
-      aria: { enabled: true },
+      // The box keeps its own aria-label and the table below has the numbers; ECharts' generated description
+      // would replace the label and reads stacked bars wrongly.
+      aria: { enabled: false },
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
       legend: { top: 0, left: 0, itemWidth: 12, itemHeight: 10, textStyle: { fontSize: 12 } },
       tooltip: {
@@ -81,7 +83,7 @@
         el.setAttribute("data-chart-ready", "true");
         // The same numbers stay in the table for screen readers; sighted users see the chart.
         var table = el.parentNode.querySelector("[data-chart-table]");
-        if (table && table.hasAttribute("data-chart-hide")) table.classList.add("visually-hidden");
+        if (table && table.hasAttribute("data-chart-hide")) table.classList.add("chart-table-hidden");
         window.addEventListener("resize", function () { chart.resize(); chart.setOption(option(el, data, cfg)); });
       })
       .catch(function () { el.hidden = true; });
