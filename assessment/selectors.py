@@ -3,6 +3,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from assessment.choices import DISTRICT_OR_ABOVE, HonourKind, HonourStage, Tier
 from assessment.models import (
@@ -46,8 +47,22 @@ def upgrade_targets_for_unit(*, unit: OrgUnit | None, year: int, user=None) -> d
 
 
 def upgrade_targets(*, user, year: int, unit: OrgUnit | None = None) -> dict:
-    """R-CLS-4 for the user's jurisdiction, or a unit within it, counting only what the user may see."""
-    return upgrade_targets_for_unit(unit=unit or anchor_unit(user=user), year=year, user=user)
+    """R-CLS-4 for the user's jurisdiction, or a unit within it, counting only what the user may see.
+
+    Each group also carries what its chart and table show: the tier's Chinese ``label``, the shares in
+    percent and ``behind_count`` — the page, its chart (via /api/v1/reports/upgrade-targets/) and the API
+    all read this one dict, so they cannot disagree."""
+    data = upgrade_targets_for_unit(unit=unit or anchor_unit(user=user), year=year, user=user)
+    labels = dict(Tier.choices)
+    for g in data["groups"]:
+        g["label"] = str(labels[g["previous_tier"]])
+        g["target_pct"] = round(float(g["target"]) * 100, 1)
+        g["actual_pct"] = round(float(g["actual"]) * 100, 1) if g["actual"] is not None else None
+        g["behind_count"] = len(g["behind"])
+    return data
+
+
+TIER_NONE_LABEL = _("Unclassified")
 
 
 def calibration(*, user, year: int, unit: OrgUnit | None = None) -> dict:
@@ -66,6 +81,7 @@ def calibration(*, user, year: int, unit: OrgUnit | None = None) -> dict:
         by_prefix[row["unit__path"][: depth * step]][row["tier"] or ""] += row["n"]
     names = dict(OrgUnit.objects.filter(path__in=list(by_prefix)).values_list("path", "name"))
     tiers = [t.value for t in Tier] + [""]
+    tier_labels = {**{t.value: str(t.label) for t in Tier}, "": str(TIER_NONE_LABEL)}
 
     def rows(source, label):
         out = []
@@ -74,9 +90,12 @@ def calibration(*, user, year: int, unit: OrgUnit | None = None) -> dict:
             cells, offset = [], 0.0
             for t in tiers:
                 share = round(per.get(t, 0) * 100 / total, 1) if total else 0
-                cells.append({"tier": t, "count": per.get(t, 0), "share": share, "offset": round(offset, 1)})
+                cells.append({"tier": t, "label": tier_labels[t], "count": per.get(t, 0), "share": share,
+                              "offset": round(offset, 1)})
                 offset += share
-            out.append({"key": key, "label": label(key), "total": total, "tiers": cells})
+            # ``counts`` by tier code ("none": unclassified) is what the chart reads (data-chart-url).
+            out.append({"key": key, "label": label(key), "total": total, "tiers": cells,
+                        "counts": {c["tier"] or "none": c["count"] for c in cells}})
         return out
 
     from core.choices import Sector
@@ -87,6 +106,7 @@ def calibration(*, user, year: int, unit: OrgUnit | None = None) -> dict:
         "unit": base,
         "year": year,
         "tiers": tiers,
+        "tier_legend": [{"tier": t or "none", "label": tier_labels[t]} for t in tiers],
         "by_township": rows(by_prefix, lambda k: names.get(k, k)),
         "by_sector": rows(by_sector, lambda k: str(sector_labels.get(k, k))),
         "cycle": AssessmentCycle.objects.filter(unit=base, year=year).first() if base else None,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("duty-reports/<int:pk>/", views.duty_report_detail, name="duty_report"),
     path("calibration/", views.calibration_page, name="calibration"),
     path("upgrade-targets/", views.upgrade_targets_page, name="upgrade_targets"),
+    path("upgrade-targets/behind/", views.upgrade_targets_behind, name="upgrade_targets_behind"),
     path("people/<int:pk>/", views.person_page, name="person"),
     # R-ASM-3 democratic evaluation
     path("evaluations/", views.EvaluationListView.as_view(), name="evaluations"),

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.forms import formset_factory
 from django.http import Http404
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from assessment.choices import DutyReportState, HonourKind, HonourLevel, ListingKind, Rating, Tier
@@ -215,21 +217,52 @@ def calibration_page(request):
     return render(request, "assessment/calibration.html", {
         **data, "tier_labels": [(t, labels.get(t, _("Unclassified"))) for t in data["tiers"]],
         "tier_choices": Tier.choices, "changes": changes,
+        # Both charts draw /api/v1/reports/calibration/, the same selector as the tables under them.
+        "chart_url": f"{reverse('report-calibration')}?year={year}", "charts": calibration_charts(data),
     })
+
+
+TIER_COLOURS = {"good": "#2e7d32", "fairly_good": "#7cb342", "average": "#f9a825", "poor": "#c62828", "none": "#9e9e9e"}
+
+
+def calibration_charts(data: dict) -> dict:
+    """The stacked tier bars of the calibration page: one series per tier, named by the tier's label."""
+    series = [{"field": f"counts.{t['tier']}", "name": t["label"], "color": TIER_COLOURS[t["tier"]]}
+              for t in data["tier_legend"]]
+    return {key: {"rows": key, "label": "label", "stack": True, "series": series}
+            for key in ("by_township", "by_sector")}
 
 
 @login_required
 def upgrade_targets_page(request):
-    """R-CLS-4: target, actual and the gap as a chart, with the branches behind the gap."""
+    """R-CLS-4: target, actual and the gap as a chart (drawn from /api/v1/reports/upgrade-targets/) over a table
+    of the same numbers; each group's branches behind the gap are a count linking to their list."""
     require_role(request.user, Role.STAFF, Role.SUPERVISOR)
-    data = upgrade_targets(user=request.user, year=_year(request))
+    year = _year(request)
+    chart = {"rows": "groups", "label": "label", "unit": "%", "max": 100, "series": [
+        {"field": "actual_pct", "name": _("Actual"), "color": "#b3261e"},
+        {"field": "target_pct", "name": _("Target"), "color": "#9ca3af"}]}
+    return render(request, "assessment/upgrade_targets.html", {
+        **upgrade_targets(user=request.user, year=year), "chart": chart,
+        "chart_url": f"{reverse('report-upgrade-targets')}?year={year}"})
+
+
+@login_required
+@require_safe
+def upgrade_targets_behind(request):
+    """R-CLS-4: the branches of one of last year's tiers that are behind the target, one page at a time."""
+    require_role(request.user, Role.STAFF, Role.SUPERVISOR)
+    year = _year(request)
+    tier = request.GET.get("tier", "")
+    data = upgrade_targets(user=request.user, year=year)
+    group = next((g for g in data["groups"] if g["previous_tier"] == tier), None)
+    if group is None:
+        raise Http404
     labels = dict(Tier.choices)
-    for g in data["groups"]:
-        g["label"] = labels[g["previous_tier"]]
-        g["target_pct"] = round(float(g["target"]) * 100, 1)
-        g["actual_pct"] = round(float(g["actual"]) * 100, 1) if g["actual"] is not None else None
-        g["behind_labels"] = [{**b, "tier_label": labels.get(b["tier"], "")} for b in g["behind"]]
-    return render(request, "assessment/upgrade_targets.html", data)
+    behind = [{**b, "tier_label": labels.get(b["tier"], "")} for b in group["behind"]]
+    page_obj = Paginator(behind, 50).get_page(request.GET.get("page"))
+    return render(request, "assessment/upgrade_targets_behind.html", {
+        "year": year, "group": group, "unit_name": data["unit_name"], "page_obj": page_obj, "rows": page_obj})
 
 
 @login_required

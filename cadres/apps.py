@@ -17,7 +17,11 @@ class CadresConfig(AppConfig):
 
         register_dashboard_panels()
 
+        from cadres.selectors import secretaries_below
         from core.panels import register_nav_item
+        from core.selectors import register_subtree_counter
+
+        register_subtree_counter("secretaries", secretaries_below)
 
         register_nav_item(label=_("Import"), url_name="cadres:import-upload", roles=("staff",), order=60,
                           active_prefix="/cadres/import/")

@@ -11,7 +11,7 @@ from cadres.services.id_numbers import normalise_id_number
 from core.choices import Level, Sector
 from core.crypto import keyed_hash
 from core.models import OrgUnit
-from core.selectors import anchor_unit
+from core.selectors import count_by_path_prefix, anchor_unit, unit_counts
 from core.services.policies import PolicyResolver, policy_defaults, policy_effective
 
 
@@ -137,6 +137,26 @@ def talent_pool(*, user, sector: str | None = None, age_min: int | None = None, 
     if age_max is not None:  # not yet age_max + 1
         qs = qs.filter(birth_date__gt=on_date - relativedelta(years=age_max + 1))
     return qs
+
+
+def secretaries_below(*, user, prefixes: list[str], width: int) -> dict[str, int]:
+    """Current secretaries the user may see in each subtree (registered with ``core.selectors.subtree_counts``)."""
+    return count_by_path_prefix(Appointment.objects.visible_to(user).current().secretaries(), path_field="unit__path",
+                      prefixes=prefixes, width=width)
+
+
+def units_by_sector(*, user) -> dict:
+    """R-ORG-1: organisations and current secretaries per sector in the user's subtree (two grouped queries).
+
+    The dashboard's chart, its table and ``/api/v1/reports/units-by-sector/`` all read this."""
+    counts = unit_counts(user=user)
+    secretaries = dict(
+        Appointment.objects.visible_to(user).current().secretaries()
+        .order_by().values_list("unit__sector").annotate(n=Count("id")))
+    # Sectors with neither a unit nor a secretary in the subtree are left out (the chart would be mostly empty rows).
+    rows = [{"sector": value, "label": str(label), "units": n_units, "secretaries": secretaries.get(value, 0)}
+            for value, label, n_units in counts["by_sector"] if n_units or secretaries.get(value)]
+    return {"rule": "R-ORG-1", "units": counts["total"], "secretaries": sum(secretaries.values()), "results": rows}
 
 
 def dual_leader_share(*, user) -> dict:

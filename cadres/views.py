@@ -12,9 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Q
-from django.db.models.functions import Substr
+from django.db.models import Exists, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView
@@ -41,6 +41,7 @@ from cadres.selectors import (
     reserve_coverage,
     talent_pool,
     under_35_ledger,
+    units_by_sector,
 )
 from cadres.services.appointments import appointment_create, appointment_end, appointment_update
 from cadres.services.people import person_create, person_update
@@ -50,7 +51,7 @@ from core.choices import Role
 from core.models import OrgUnit, Policy
 from core.permissions import RoleRequiredMixin
 from core.scoping import ScopedViewMixin, access_by_id
-from core.selectors import anchor_unit, branch_counts_by_child
+from core.selectors import anchor_unit, subtree_counts
 from core.services.access_log import client_ip
 from core.services.policies import policy_effective
 
@@ -141,21 +142,13 @@ def unit_detail(request, pk):
         OrgUnit.objects.visible_to(user).filter(path__in=unit.ancestor_paths()).exclude(pk=unit.pk).order_by("depth"))
     children = list(
         OrgUnit.objects.visible_to(user).filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
-    if children:
-        # One grouped query per count, keyed by the child's path prefix (never a query per child).
-        width = (unit.depth + 1) * OrgUnit.steplen
-        below = OrgUnit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth + 1)
-        units_below = dict(below.order_by().annotate(prefix=Substr("path", 1, width))
-                           .values_list("prefix").annotate(n=Count("id")))
-        secretaries = dict(
-            Appointment.objects.visible_to(user).current().secretaries()
-            .filter(unit__path__startswith=unit.path, unit__depth__gt=unit.depth)
-            .order_by().annotate(prefix=Substr("unit__path", 1, width)).values_list("prefix").annotate(n=Count("id")))
-        branches = branch_counts_by_child(root=unit)
-        for child in children:
-            child.units_below = units_below.get(child.path, 0)
-            child.branches = branches.get(child.path, 0)
-            child.secretaries = secretaries.get(child.path, 0)
+    # The first level server-rendered; deeper levels come from /api/v1/org-units/?parent= (static/js/tree.js),
+    # both counted by the same selector, one grouped query per count (never a query per child).
+    counts = subtree_counts(user=user, units=children)
+    for child in children:
+        child.units_below = counts[child.pk]["units_below"]
+        child.branches = counts[child.pk]["branches"]
+        child.secretaries = counts[child.pk].get("secretaries", 0)
     appointments = list(
         Appointment.objects.visible_to(user).filter(unit=unit).select_related("person")
         .order_by("end_date", "-start_date")[:100])
@@ -492,21 +485,13 @@ def talent_pool_report(request):
 
 # ---------------------------------------------------------------- dashboard panels (registered in apps.py)
 
-SECTOR_CHART_SPAN = 88  # percent of the row the longest bar takes, leaving room for its number
-
-
 def panel_sector_chart(request, dashboard: dict) -> dict | None:
-    """Units and current secretaries per sector, as SVG bars (one grouped query)."""
-    secretaries = dict(
-        Appointment.objects.visible_to(request.user).current().secretaries()
-        .order_by().values_list("unit__sector").annotate(n=Count("id")))
-    rows = [{"value": value, "label": label, "units": n_units, "secretaries": secretaries.get(value, 0)}
-            for value, label, n_units in dashboard["counts"]["by_sector"]]
-    top = max([r["units"] for r in rows] + [r["secretaries"] for r in rows] + [0])
-    for row in rows:
-        row["units_pct"] = round(row["units"] * SECTOR_CHART_SPAN / top, 1) if top else 0
-        row["secretaries_pct"] = round(row["secretaries"] * SECTOR_CHART_SPAN / top, 1) if top else 0
-    return {"rows": rows, "total_secretaries": sum(secretaries.values())}
+    """Units and current secretaries per sector: the chart draws /api/v1/reports/units-by-sector/, the table
+    below it shows the same selector's numbers (page and API cannot disagree)."""
+    return {"report": units_by_sector(user=request.user), "chart_url": reverse("report-units-by-sector"),
+            "chart": {"rows": "results", "label": "label", "series": [
+                {"field": "units", "name": str(_("Organisations")), "color": "#e3a29e"},
+                {"field": "secretaries", "name": str(_("Current secretaries")), "color": "#b3261e"}]}}
 
 
 def panel_reserve_coverage(request, dashboard: dict) -> dict | None:

@@ -105,3 +105,57 @@ def branch_counts_by_child(*, root: OrgUnit, filter_q: Q | None = None) -> dict[
     if filter_q is not None:
         qs = qs.filter(filter_q)
     return dict(qs.order_by().annotate(prefix=Substr("path", 1, width)).values_list("prefix").annotate(n=Count("id")))
+
+
+# ---------------------------------------------------------------- counts below units (the tree, R-ORG-1)
+
+# Apps add counts of their own rows below a unit (cadres: current secretaries) without core importing them:
+# ``register_subtree_counter("secretaries", func)`` from ``AppConfig.ready()``, where
+# ``func(*, user, prefixes: list[str], width: int) -> dict[str, int]`` counts the rows the user may see whose
+# unit's path starts with one of ``prefixes`` (all ``width`` long), keyed by that prefix, in one query.
+_subtree_counters: dict = {}
+
+
+def register_subtree_counter(name: str, func) -> None:
+    _subtree_counters[name] = func
+
+
+def count_by_path_prefix(qs, *, path_field: str, prefixes: list[str], width: int) -> dict[str, int]:
+    """``qs`` grouped by the first ``width`` characters of ``path_field``, for the given prefixes: one query."""
+    from django.db.models.functions import Substr
+
+    common = prefixes[0][: width - OrgUnit.steplen] if prefixes else ""
+    for p in prefixes[1:]:  # the longest common prefix keeps the indexed ``startswith`` in the query
+        while not p.startswith(common):
+            common = common[:-1]
+    return dict(qs.filter(**{f"{path_field}__startswith": common})
+                .annotate(prefix=Substr(path_field, 1, width)).filter(prefix__in=prefixes)
+                .order_by().values_list("prefix").annotate(n=Count("id")))
+
+
+def subtree_counts(*, user, units) -> dict[int, dict[str, int]]:
+    """For each unit: ``units_below`` (excluding itself), ``branches`` (including itself when it is one)
+    and each registered counter (``secretaries``), counting only what ``user`` may see (R-ORG-2).
+
+    Set-based: per distinct depth among ``units`` (siblings share one), one query per count — never a
+    query per unit. The tree page's first level and ``/api/v1/org-units/`` both use this.
+    """
+    units = list(units)
+    out = {u.pk: {"units_below": 0, "branches": 0} for u in units}
+    by_depth: dict[int, list] = {}
+    for u in units:
+        by_depth.setdefault(u.depth, []).append(u)
+    visible = OrgUnit.objects.visible_to(user)
+    for depth, group in by_depth.items():
+        width = depth * OrgUnit.steplen
+        prefixes = [u.path for u in group]
+        below = count_by_path_prefix(visible.filter(depth__gt=depth), path_field="path", prefixes=prefixes, width=width)
+        branches = count_by_path_prefix(visible.filter(level=Level.BRANCH), path_field="path", prefixes=prefixes, width=width)
+        extra = {name: func(user=user, prefixes=prefixes, width=width) for name, func in _subtree_counters.items()}
+        for u in group:
+            row = out[u.pk]
+            row["units_below"] = below.get(u.path, 0)
+            row["branches"] = branches.get(u.path, 0)
+            for name, counts in extra.items():
+                row[name] = counts.get(u.path, 0)
+    return out

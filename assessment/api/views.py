@@ -392,7 +392,7 @@ class UpgradeTargetReport(APIView):
     def get(self, request):
         data = upgrade_targets(user=request.user, year=query_year(request), unit=query_unit(request))
         if request.user.is_secretary_role:
-            data["groups"] = [{**g, "behind": []} for g in data["groups"]]
+            data["groups"] = [{**g, "behind": [], "behind_count": 0} for g in data["groups"]]
         return Response(data)
 
 

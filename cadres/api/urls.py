@@ -13,5 +13,6 @@ urlpatterns = [
     path("reports/under-35/", views.Under35Report.as_view(), name="report-under-35"),
     path("reports/talent-pool/", views.TalentPoolReport.as_view(), name="report-talent-pool"),
     path("reports/dual-leaders/", views.DualLeaderReport.as_view(), name="report-dual-leaders"),
+    path("reports/units-by-sector/", views.UnitsBySectorReport.as_view(), name="report-units-by-sector"),
     *router.urls,
 ]

@@ -18,7 +18,7 @@ from cadres.api.serializers import (
 from cadres.choices import Education, EndReason, Specialty
 from cadres.filtersets import AppointmentFilterSet, PersonFilterSet, ReserveCandidateFilterSet
 from cadres.models import Appointment, Person, ReserveCandidate
-from cadres.selectors import dual_leader_share, reserve_coverage, talent_pool, under_35_ledger
+from cadres.selectors import dual_leader_share, reserve_coverage, talent_pool, under_35_ledger, units_by_sector
 from cadres.services.appointments import appointment_create, appointment_end, appointment_update
 from cadres.services.people import person_create, person_update
 from cadres.services.personal_data import person_reveal, reveal_fields_parse
@@ -195,3 +195,11 @@ class DualLeaderReport(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         return Response(dual_leader_share(user=request.user))
+
+
+class UnitsBySectorReport(APIView):
+    """R-ORG-1: organisations and current secretaries per sector in the caller's subtree (the dashboard's chart)."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(units_by_sector(user=request.user))

@@ -8,6 +8,9 @@ from core.services.policies import policy_validate
 
 class OrgUnitSerializer(ScopedModelSerializer):
     parent = serializers.SerializerMethodField()
+    units_below = serializers.SerializerMethodField()
+    branches = serializers.SerializerMethodField()
+    secretaries = serializers.SerializerMethodField()
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     sector_display = serializers.CharField(source="get_sector_display", read_only=True)
 
@@ -16,12 +19,28 @@ class OrgUnitSerializer(ScopedModelSerializer):
         fields = [
             "id", "code", "name", "level", "level_display", "sector", "sector_display", "depth", "numchild",
             "parent", "employees", "members", "joint_branch", "instructor", "is_active",
+            "units_below", "branches", "secretaries",
         ]
         read_only_fields = ["depth", "numchild"]
 
     def get_parent(self, obj) -> str | None:
         # The parent's path is the node's path minus one step: no query needed.
         return obj.path[: -obj.steplen] or None
+
+    # Counts below the unit the caller may see (R-ORG-1, R-ORG-2), computed for a whole page at once by the
+    # viewset (core.selectors.subtree_counts); None where it did not (a create's answer).
+    def _count(self, obj, name) -> int | None:
+        row = self.context.get("subtree_counts", {}).get(obj.pk)
+        return row.get(name, 0) if row is not None else None
+
+    def get_units_below(self, obj) -> int | None:
+        return self._count(obj, "units_below")
+
+    def get_branches(self, obj) -> int | None:
+        return self._count(obj, "branches")
+
+    def get_secretaries(self, obj) -> int | None:
+        return self._count(obj, "secretaries")
 
 
 class OrgUnitCreateSerializer(OrgUnitSerializer):

@@ -20,7 +20,7 @@ from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from core.choices import Role
 from core.filtersets import OrgUnitFilterSet, PolicyFilterSet
 from core.models import Job, Notice, OrgUnit, Policy
-from core.selectors import enterprise_coverage, org3_problem_label
+from core.selectors import enterprise_coverage, org3_problem_label, subtree_counts
 from core.services.notices import notices_mark_read
 from core.services.orgunits import org_unit_add
 from core.services.policies import policy_effective
@@ -64,6 +64,15 @@ class OrgUnitViewSet(ScopedModelViewSet):
 
     def get_serializer_class(self):
         return OrgUnitCreateSerializer if self.action == "create" else OrgUnitSerializer
+
+    def get_serializer(self, *args, **kwargs):
+        # The counts below each unit of the page (or the one unit), set-based for the whole page:
+        # a few grouped queries per page, never one per row (R-ORG-1; the tree page expands with ?parent=).
+        if self.action in ("list", "retrieve") and args:
+            rows = args[0] if kwargs.get("many") else [args[0]]
+            kwargs["context"] = {**self.get_serializer_context(),
+                                 "subtree_counts": subtree_counts(user=self.request.user, units=rows)}
+        return super().get_serializer(*args, **kwargs)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -51,7 +51,11 @@ def test_calibration_upgrade_and_person_pages(world):
     assert "甲镇党委" in page and "<svg" in page
     assert "甲镇党委" not in client_for(world.outsider).get("/assessment/calibration/?year=2025").content.decode()
     assert client_for(world.secretary_user).get("/assessment/calibration/?year=2025").status_code == 403
-    assert "东风村党支部" in staff.get("/assessment/upgrade-targets/?year=2025").content.decode()
+    # Issue 8 item 6: the branches behind the gap are a count linking to their list, not one endless line.
+    upgrade_page = staff.get("/assessment/upgrade-targets/?year=2025").content.decode()
+    assert "东风村党支部" not in upgrade_page
+    assert 'href="/assessment/upgrade-targets/behind/?year=2025&amp;tier=good"' in upgrade_page
+    assert "东风村党支部" in staff.get("/assessment/upgrade-targets/behind/?year=2025&tier=good").content.decode()
     person_page = staff.get(f"/assessment/people/{world.secretary_a1.pk}/").content.decode()
     assert 'data-testid="sanction"' in person_page
     assert client_for(world.outsider).get(f"/assessment/people/{world.secretary_a1.pk}/").status_code == 404

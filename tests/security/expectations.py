@@ -72,6 +72,7 @@ QUERIES = {
     "api/v1/reports/calibration/": "unit={unit}&year=2025",
     "api/v1/reports/reserve-coverage/": "year=2025",
     "cadres/reports/reserve-coverage/": "year=2025",
+    "assessment/upgrade-targets/behind/": "year=2025&tier=poor",
     "cadres/export/people/": "format=csv",  # the other exports are .xlsx, scanned unzipped
 }
 ADMIN_OBJECTS = {
@@ -654,6 +655,7 @@ ROWS: dict[str, dict[str, str]] = {
     'api/v1/reports/talent-pool/': {'HTML': 'anon=401 *=200'},
     'api/v1/reports/training-compliance/': {'GET HEAD HTML': 'anon=401 staff,adm_in=200 *=400'},
     'api/v1/reports/under-35/': {'HTML': 'anon=401 *=200'},
+    'api/v1/reports/units-by-sector/': {'HTML': 'anon=401 *=200'},
     'api/v1/reports/upgrade-targets/': {'GET HEAD HTML': 'anon=401 staff,adm_in=200 *=400'},
     'assessment/': {'DELETE PATCH': 'anon=302 *=405'},
     'assessment/calibration/': {'DELETE GET HEAD PATCH POST PUT': 'anon=302 sec,sec2=403 *=200'},
@@ -730,6 +732,7 @@ ROWS: dict[str, dict[str, str]] = {
         'POST': 'anon=302 sec,sec2=403 sib,nounit,adm_out=404 *=400',
     },
     'assessment/upgrade-targets/': {'DELETE GET HEAD PATCH POST PUT': 'anon=302 sec,sec2=403 *=200'},
+    'assessment/upgrade-targets/behind/': {'GET HEAD': 'anon=302 sec,sec2=403 *=200', 'DELETE PATCH POST PUT': 'anon=302 *=405'},
     'cadres/appointments/': {'DELETE PATCH': 'anon=302 *=405'},
     'cadres/appointments/<int:pk>/edit/': {
         'GET HEAD POST': 'anon=302 sec,sec2,sup=403 staff,adm_in=200 *=404',
