@@ -222,6 +222,11 @@ def calibration_page(request):
 def upgrade_targets_page(request):
     """R-CLS-4: target, actual and the gap as a chart, with the branches behind the gap."""
     require_role(request.user, Role.STAFF, Role.SUPERVISOR)
+    return render(request, "assessment/upgrade_targets.html", upgrade_targets_for(request))
+
+
+def upgrade_targets_for(request) -> dict:
+    """R-CLS-4 of the year asked for, each group labelled: the page and its export."""
     data = upgrade_targets(user=request.user, year=_year(request))
     labels = dict(Tier.choices)
     for g in data["groups"]:
@@ -229,7 +234,7 @@ def upgrade_targets_page(request):
         g["target_pct"] = round(float(g["target"]) * 100, 1)
         g["actual_pct"] = round(float(g["actual"]) * 100, 1) if g["actual"] is not None else None
         g["behind_labels"] = [{**b, "tier_label": labels.get(b["tier"], "")} for b in g["behind"]]
-    return render(request, "assessment/upgrade_targets.html", data)
+    return data
 
 
 @login_required

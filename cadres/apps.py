@@ -17,6 +17,10 @@ class CadresConfig(AppConfig):
 
         register_dashboard_panels()
 
+        from cadres.exports import register_cadres_exports
+
+        register_cadres_exports()
+
         from core.panels import register_nav_item
 
         register_nav_item(label=_("Import"), url_name="cadres:import-upload", roles=("staff",), order=60,
