@@ -273,3 +273,60 @@ def test_a_formula_in_a_name_is_neutralised(city):
     finally:
         person.name = old
         person.save()
+
+
+def _more_rows(city):
+    """Two more branches of township A with a row of every kind the exports list."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from assessment.choices import DutyReportState, HonourKind, HonourLevel, ListingKind, Tier
+    from assessment.models import BranchListing, Classification, DutyReport, EvaluationSample, Honour
+    from cadres.choices import AppointmentRole
+    from tests.factories import AppointmentFactory, PersonFactory, ReserveCandidateFactory, make_unit
+    from tests.training.factories import AttendanceFactory, CourseFactory
+
+    from tests.assessment.helpers import make_template
+
+    course = CourseFactory(organiser=city.county_a)
+    make_unit(parent=city.township_a)  # a village without a reserve candidate
+    make_template(unit=city.township_a, year=2025)
+    for _ in range(2):
+        unit = make_unit(parent=city.township_a)
+        person = PersonFactory(unit=unit, birth_date=dt.date(1998, 1, 1))
+        AppointmentFactory(person=person, unit=unit, role=AppointmentRole.SECRETARY,
+                           start_date=dt.date.today() - dt.timedelta(days=300))
+        ReserveCandidateFactory(unit=unit, person=PersonFactory(unit=unit, birth_date=dt.date(1999, 1, 1)))
+        AttendanceFactory(person=person, course=course)
+        DutyReport.objects.create(unit=unit, person=person, year=2025, state=DutyReportState.SUBMITTED)
+        EvaluationSample.objects.create(unit=unit, year=2025, seed=1, member_count=10, sample_size=5,
+                                        drawn=[1, 2, 3, 4, 5], policy={}, created_by=city.users["staff"])
+        Classification.objects.create(unit=unit, year=2025, cycle=city.cycle_a, composite_score=Decimal("70"),
+                                      computed_tier=Tier.AVERAGE, tier=Tier.AVERAGE, explanation={},
+                                      previous_tier=Tier.POOR)
+        BranchListing.objects.create(unit=unit, year=2025, kind=ListingKind.WEAK_AND_LAX, reason="r",
+                                     created_by=city.users["staff"])
+        Honour.objects.create(kind=HonourKind.OUTSTANDING_SECRETARY, year=2025, unit=unit, person=person,
+                              level=HonourLevel.DISTRICT, created_by=city.users["staff"])
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_an_export_takes_as_many_queries_for_more_rows(city, name):
+    """Set-based: the queries of an export do not grow with its rows (no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    query = (DEFAULT_QUERY.get(name) or (lambda w: ""))(city)
+    client = city.clients["staff"]
+    url = _export_url(name, "xlsx", query)
+    client.get(url)  # warm: sessions, policies cached per request only, content types
+    with CaptureQueriesContext(connection) as before:
+        first = client.get(url)
+    _more_rows(city)
+    with CaptureQueriesContext(connection) as after:
+        second = client.get(url)
+    grown = len(_xlsx_rows(second.content)) - len(_xlsx_rows(first.content))
+    if name not in ("calibration", "enterprise-coverage", "units", "upgrade-targets"):
+        assert grown > 0, name
+    assert len(after.captured_queries) == len(before.captured_queries), (
+        name, grown, [q["sql"][:120] for q in after.captured_queries][-8:])
