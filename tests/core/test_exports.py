@@ -330,3 +330,28 @@ def test_an_export_takes_as_many_queries_for_more_rows(city, name):
         assert grown > 0, name
     assert len(after.captured_queries) == len(before.captured_queries), (
         name, grown, [q["sql"][:120] for q in after.captured_queries][-8:])
+
+
+def _choice_codes() -> set[str]:
+    import importlib
+
+    from django.db import models
+
+    codes = set()
+    for module in ("core.choices", "cadres.choices", "training.choices", "assessment.choices"):
+        for value in vars(importlib.import_module(module)).values():
+            if isinstance(value, type) and issubclass(value, models.TextChoices) and value is not models.TextChoices:
+                codes |= {str(v) for v in value.values}
+    return codes
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_no_file_shows_a_raw_choice_code(city, name):
+    """Cells read 较好, 在培养, 已提交 — never fairly_good, cultivating, submitted."""
+    _more_rows(city)
+    codes = _choice_codes()
+    query = (DEFAULT_QUERY.get(name) or (lambda w: ""))(city)
+    for fmt, read in (("xlsx", _xlsx_rows), ("csv", _csv_rows)):
+        rows = read(city.clients["staff"].get(_export_url(name, fmt, query)).content)
+        raw = {str(v) for row in rows[1:] for v in row} & codes
+        assert not raw, (name, fmt, raw)
