@@ -13,16 +13,29 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from pathlib import Path
 
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from core.choices import JobState, Role
+from core.exports import (
+    CONTENT_TYPES,
+    FORMATS,
+    JOB_KIND,
+    export_content_disposition,
+    export_count,
+    export_file,
+    export_get,
+    export_query,
+    exports_registered,
+)
 from core.models import Job, Notice, OrgUnit, Policy
 from core.panels import panels_for
 from core.permissions import RoleRequiredMixin
@@ -31,7 +44,7 @@ from core.selectors import anchor_unit, enterprise_coverage, org3_problem_label,
 from core.services.jobs import job_create, job_enqueue
 from core.services.notices import notices_mark_read
 from core.services.policies import policy_effective
-from core.tasks import export_enterprise_coverage
+from core.tasks import export_enterprise_coverage, export_table
 
 ERR_PAGE_YEAR = _("Enter a year such as 2026.")
 MSG_POLICY_SAVED = _("The policy of {unit} for {year} was saved.")
@@ -291,21 +304,6 @@ class TableExportView(LoginRequiredMixin, View):
     fmt = "xlsx"
 
     def get(self, request):
-        from django.conf import settings
-        from django.http import HttpResponse
-        from django.utils.translation import get_language
-
-        from core.exports import (
-            CONTENT_TYPES,
-            JOB_KIND,
-            export_content_disposition,
-            export_count,
-            export_file,
-            export_get,
-            export_query,
-        )
-        from core.tasks import export_table
-
         export = export_get(self.export_name)
         if export is None:
             raise Http404
@@ -328,10 +326,6 @@ class TableExportView(LoginRequiredMixin, View):
 
 def export_urlpatterns() -> list:
     """/exports/<name>.xlsx and .csv for every registered export (apps register theirs in ready())."""
-    from django.urls import path
-
-    from core.exports import FORMATS, exports_registered
-
     return [path(f"exports/{name}.{fmt}", TableExportView.as_view(export_name=name, fmt=fmt),
                  name=f"export_{name}_{fmt}")
             for name in sorted(exports_registered()) for fmt in FORMATS]

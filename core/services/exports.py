@@ -44,8 +44,9 @@ def enterprise_coverage_export(*, job: Job, report) -> dict:
     wb.save(buffer)
     # Store the file, then write only its column: ``job`` was loaded before job_run marked it
     # running, and saving the whole row would put the stale state back.
-    job.file.save(f"enterprise-coverage-{year}-{job.pk}.xlsx", ContentFile(buffer.getvalue()), save=False)
-    Job.objects.filter(pk=job.pk).update(file=job.file.name)
+    filename = f"非公企业党组织覆盖情况-{year}.xlsx"  # the same name as the page's export (core.exports)
+    job.file.save(filename, ContentFile(buffer.getvalue()), save=False)
+    Job.objects.filter(pk=job.pk).update(file=job.file.name, params={**job.params, "filename": filename})
     return {"rows": len(rows), "year": year}
 
 
