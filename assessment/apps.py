@@ -46,3 +46,7 @@ class AssessmentConfig(AppConfig):
                           order=50, active_prefix="/assessment/duty-reports/")
         register_nav_item(label=_("My assessment"), url_name="assessment:classifications", roles=("secretary",),
                           order=55, active_prefix="/assessment/classifications/")
+
+        from assessment.exports import register_assessment_exports
+
+        register_assessment_exports()

@@ -243,7 +243,7 @@ def upgrade_targets_page(request):
         {"field": "actual_pct", "name": _("Actual"), "color": "#b3261e"},
         {"field": "target_pct", "name": _("Target"), "color": "#9ca3af"}]}
     return render(request, "assessment/upgrade_targets.html", {
-        **upgrade_targets(user=request.user, year=year), "chart": chart,
+        **upgrade_targets_for(request), "chart": chart,
         "chart_url": f"{reverse('report-upgrade-targets')}?year={year}"})
 
 
@@ -263,6 +263,15 @@ def upgrade_targets_behind(request):
     page_obj = Paginator(behind, 50).get_page(request.GET.get("page"))
     return render(request, "assessment/upgrade_targets_behind.html", {
         "year": year, "group": group, "unit_name": data["unit_name"], "page_obj": page_obj, "rows": page_obj})
+
+
+def upgrade_targets_for(request) -> dict:
+    """R-CLS-4 of the year asked for (the selector labels each group): the page and its export."""
+    data = upgrade_targets(user=request.user, year=_year(request))
+    labels = dict(Tier.choices)
+    for g in data["groups"]:
+        g["behind_labels"] = [{**b, "tier_label": labels.get(b["tier"], "")} for b in g["behind"]]
+    return data
 
 
 @login_required

@@ -17,6 +17,10 @@ class CadresConfig(AppConfig):
 
         register_dashboard_panels()
 
+        from cadres.exports import register_cadres_exports
+
+        register_cadres_exports()
+
         from cadres.selectors import secretaries_below
         from core.panels import register_nav_item
         from core.selectors import register_subtree_counter

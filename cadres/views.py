@@ -114,6 +114,16 @@ class FilteredListView(LoginRequiredMixin, ScopedViewMixin, ListView):
 
 # ---------------------------------------------------------------- the organisation tree (R-ORG-1)
 
+def units_search_results(request):
+    """The organisations matching ``q`` (name or code) in the user's subtree: the search page and its export."""
+    q = (request.GET.get("q") or "").strip()
+    if not q:
+        return OrgUnit.objects.none()
+    return (OrgUnit.objects.visible_to(request.user)
+            .filter(Q(name__icontains=q) | Q(code__startswith=q))
+            .order_by("path"))
+
+
 @login_required
 def units(request):
     """The tree's root for this user is their own unit; with ``q``, a search by name or code."""
@@ -124,11 +134,7 @@ def units(request):
         if root is None:
             return render(request, "cadres/units_search.html", {"q": q, "results": [], "page_obj": None})
         return redirect("cadres:unit_detail", root.pk)
-    results = (
-        OrgUnit.objects.visible_to(request.user)
-        .filter(Q(name__icontains=q) | Q(code__startswith=q))
-        .order_by("path")
-    )
+    results = units_search_results(request)
     page_obj = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cadres/units_search.html", {"q": q, "results": page_obj, "page_obj": page_obj})
 
@@ -435,20 +441,24 @@ def _year(request) -> int:
     return year if 1949 <= year <= 2200 else dt.date.today().year
 
 
+def reserve_coverage_rows(request) -> tuple[int, dict]:
+    """The year asked for and its R-RES-2 coverage: the report page and its export."""
+    year = _year(request)
+    return year, reserve_coverage(user=request.user, year=year)
+
+
 @login_required
 def reserve_coverage_report(request):
     """R-RES-2: every village branch and whether it has its reserve candidates."""
-    year = _year(request)
-    coverage = reserve_coverage(user=request.user, year=year)
+    year, coverage = reserve_coverage_rows(request)
     return render(request, "cadres/report_reserve_coverage.html", {
         "coverage": coverage, "year": year,
         "explanation": _explained(_anchor(request.user), year, "reserve_min_per_village"),
     })
 
 
-@login_required
-def under_35_report(request):
-    """R-RES-3: the ledger of village leaders and reserves under the policy's age on a chosen date."""
+def under_35_rows(request):
+    """The R-RES-3 ledger on the date asked for, each row with its age: the report page and its export."""
     form = Under35Form(request.GET or None)
     on_date = dt.date.today()
     if form.is_bound and form.is_valid() and form.cleaned_data["on_date"]:
@@ -458,6 +468,13 @@ def under_35_report(request):
     reserves = list(ledger["reserves"])
     for row in leaders + reserves:
         row.age = age_on(row.person.birth_date, on_date)
+    return form, on_date, ledger, leaders, reserves
+
+
+@login_required
+def under_35_report(request):
+    """R-RES-3: the ledger of village leaders and reserves under the policy's age on a chosen date."""
+    form, on_date, ledger, leaders, reserves = under_35_rows(request)
     names = {f.name: f.verbose_name for f in Policy.value_fields()}
     explanation = {k: {**v, "label": names.get(k, k)} for k, v in ledger["policy"].items()}
     return render(request, "cadres/report_under_35.html", {
@@ -466,15 +483,20 @@ def under_35_report(request):
     })
 
 
-@login_required
-def talent_pool_report(request):
-    """R-RES-4: the talent pool by sector, age band, education and specialty."""
+def talent_pool_rows(request):
+    """The R-RES-4 talent pool as the form filters it: the report page and its export."""
     form = TalentPoolForm(request.GET or None)
     filters = {}
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     today = dt.date.today()
-    people = talent_pool(user=request.user, on_date=today, **filters).order_by("unit__path", "name", "pk")
+    return form, today, talent_pool(user=request.user, on_date=today, **filters).order_by("unit__path", "name", "pk")
+
+
+@login_required
+def talent_pool_report(request):
+    """R-RES-4: the talent pool by sector, age band, education and specialty."""
+    form, today, people = talent_pool_rows(request)
     page_obj = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     for person in page_obj:
         person.age = age_on(person.birth_date, today) if person.birth_date else None

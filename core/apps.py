@@ -15,3 +15,16 @@ class CoreConfig(AppConfig):
         checks.register(check_keys, checks.Tags.security)
 
         Job.register_kind("enterprise_coverage_export", _("Enterprise coverage export"))
+        Job.register_kind("table_export", _("Table export"))
+
+        from core.exports import TableExport, register_export
+        from core.views import enterprise_coverage_rows, page_year
+
+        register_export(TableExport(
+            name="enterprise-coverage", title="非公企业党组织覆盖情况", page="report_enterprise_coverage",
+            template="core/report_enterprise_coverage.html",
+            headers=("组织代码", "组织名称", "职工人数", "党员人数", "问题"),
+            source=lambda request: enterprise_coverage_rows(request)[1],
+            row=lambda row: [row["unit"].code, row["unit"].name, row["employees"], row["members"], str(row["label"])],
+            stamp=lambda request: str(page_year(request)),
+        ))

@@ -35,3 +35,15 @@ def expire_unconfirmed_uploads():
     from core.services.uploads import uploads_expire
 
     return uploads_expire()
+
+
+@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def export_table(self, *, job_id: int):
+    """A page's table export above ZHISHU_EXPORT_SYNC_MAX_ROWS rows (issue 8 item 4, R-JOB-3)."""
+    from core.models import Job
+    from core.services.exports import table_export_job
+    from core.services.jobs import job_run_task
+
+    job = Job.objects.get(pk=job_id)
+    job_run_task(self, job_id=job_id, work=lambda report: table_export_job(job=job, report=report))
+    return job_id

@@ -19,4 +19,5 @@ urlpatterns = [
     path("jobs/", views.JobListView.as_view(), name="jobs"),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/download/", views.JobDownloadView.as_view(), name="job_download"),
+    *views.export_urlpatterns(),
 ]

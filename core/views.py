@@ -10,18 +10,32 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from pathlib import Path
 
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from core.choices import JobState, Role
+from core.exports import (
+    CONTENT_TYPES,
+    FORMATS,
+    JOB_KIND,
+    export_content_disposition,
+    export_count,
+    export_file,
+    export_get,
+    export_query,
+    exports_registered,
+)
 from core.models import Job, Notice, OrgUnit, Policy
 from core.panels import panels_for
 from core.permissions import RoleRequiredMixin
@@ -30,11 +44,12 @@ from core.selectors import anchor_unit, enterprise_coverage, org3_problem_label,
 from core.services.jobs import job_create, job_enqueue
 from core.services.notices import notices_mark_read
 from core.services.policies import policy_effective
-from core.tasks import export_enterprise_coverage
+from core.tasks import export_enterprise_coverage, export_table
 
 ERR_PAGE_YEAR = _("Enter a year such as 2026.")
 MSG_POLICY_SAVED = _("The policy of {unit} for {year} was saved.")
 MSG_NOTICES_READ = _("All notices are marked as read.")
+MSG_EXPORT_QUEUED = _("The export holds many rows and is written in the background; the file appears here when it is ready.")
 
 
 def page_year(request, default: int | None = None) -> int:
@@ -70,13 +85,19 @@ def dashboard(request):
 
 # ---------------------------------------------------------------- R-ORG-3 report
 
-@login_required
-def enterprise_coverage_report(request):
-    """R-ORG-3: non-public enterprises that break the coverage rule, with the policy values used."""
+def enterprise_coverage_rows(request) -> tuple[int, list[dict]]:
+    """The year asked for and the R-ORG-3 rows, each with its problem's label: the page and its export."""
     year = page_year(request)
     rows = enterprise_coverage(user=request.user, year=year)
     for row in rows:
         row["label"] = org3_problem_label(row)
+    return year, rows
+
+
+@login_required
+def enterprise_coverage_report(request):
+    """R-ORG-3: non-public enterprises that break the coverage rule, with the policy values used."""
+    year, rows = enterprise_coverage_rows(request)
     anchor = default_unit(request.user)
     explanation = None
     if anchor is not None:
@@ -259,7 +280,9 @@ class JobDownloadView(LoginRequiredMixin, View):
         job = access_by_id(Job, user=request.user, pk=pk)
         if not job.file:
             raise Http404
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=Path(job.file.name).name)
+        # A table export keeps its Chinese name (培训达标情况-2026.xlsx) whatever the storage made of it.
+        filename = (job.params or {}).get("filename") or Path(job.file.name).name
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=filename)
 
 
 class EnterpriseCoverageExportView(RoleRequiredMixin, View):
@@ -271,3 +294,38 @@ class EnterpriseCoverageExportView(RoleRequiredMixin, View):
         job = job_create(kind="enterprise_coverage_export", user=request.user, params={"year": page_year(request)})
         job_enqueue(job=job, task=export_enterprise_coverage)
         return redirect("job_detail", pk=job.pk)
+
+
+class TableExportView(LoginRequiredMixin, View):
+    """Issue 8 item 4: a page's table as .xlsx or CSV (``core.exports``) — for the roles that see the page,
+    rows of the user's subtree, filtered as the page is; above the threshold a job writes the file."""
+
+    export_name = ""
+    fmt = "xlsx"
+
+    def get(self, request):
+        export = export_get(self.export_name)
+        if export is None:
+            raise Http404
+        if not export.allowed(request.user):
+            raise PermissionDenied
+        items = export.source(request)
+        if export_count(items) > settings.ZHISHU_EXPORT_SYNC_MAX_ROWS:
+            job = job_create(kind=JOB_KIND, user=request.user, params={
+                "export": export.name, "format": self.fmt, "query": export_query(request.GET),
+                "language": get_language() or ""})
+            job_enqueue(job=job, task=export_table)
+            messages.info(request, MSG_EXPORT_QUEUED)
+            return redirect("job_detail", pk=job.pk)
+        content, _rows = export_file(export, request=request, fmt=self.fmt, items=items)
+        response = HttpResponse(content, content_type=CONTENT_TYPES[self.fmt])
+        # RFC 5987 filename*=UTF-8''… with an ASCII fallback for old clients.
+        response["Content-Disposition"] = export_content_disposition(export, request, self.fmt)
+        return response
+
+
+def export_urlpatterns() -> list:
+    """/exports/<name>.xlsx and .csv for every registered export (apps register theirs in ready())."""
+    return [path(f"exports/{name}.{fmt}", TableExportView.as_view(export_name=name, fmt=fmt),
+                 name=f"export_{name}_{fmt}")
+            for name in sorted(exports_registered()) for fmt in FORMATS]

@@ -37,3 +37,7 @@ class TrainingConfig(AppConfig):
                        roles=("staff", "supervisor"), order=30)
         register_panel(template_name="training/panels/deadlines.html", context_func=_secretary_panel,
                        roles=("secretary",), order=30)
+
+        from training.exports import register_training_exports
+
+        register_training_exports()

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.views import TableExportView
+
 from . import views
 
 app_name = "training"
@@ -9,7 +11,9 @@ urlpatterns = [
     path("courses/<int:pk>/", views.CourseDetailView.as_view(), name="course-detail"),
     path("attendances/new/", views.AttendanceCreateView.as_view(), name="attendance-create"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
-    path("compliance/export.xlsx", views.ComplianceExportView.as_view(), name="compliance-export"),
+    # The old address of the compliance export: the same file as /exports/compliance.xlsx (core.exports).
+    path("compliance/export.xlsx", TableExportView.as_view(export_name="compliance", fmt="xlsx"),
+         name="compliance-export"),
     path("due/", views.DueSoonView.as_view(), name="due-soon"),
     path("me/", views.MyTrainingView.as_view(), name="my-training"),
     path("import/", views.ImportUploadView.as_view(), name="import"),

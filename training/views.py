@@ -12,14 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from core.choices import JobState, Role
 from core.models import Job
 from core.permissions import RoleRequiredMixin
 from core.scoping import ScopedViewMixin
-from core.services.exports import safe_row
 from core.services.jobs import job_create, job_run
 
 from .choices import ComplianceRule
@@ -131,57 +128,45 @@ class ComplianceView(LoginRequiredMixin, TemplateView):
     template_name = "training/compliance.html"
 
     def get_context_data(self, **kwargs):
-        form = ComplianceFilterForm(self.request.GET or None, user=self.request.user)
-        params = form.params()
-        report = training_compliance_report(user=self.request.user, **params)
-        query = self.request.GET.urlencode()
+        form, report = compliance_report_for(self.request)
         # The counts cover the whole jurisdiction; the table shows one page of the rows.
         page_obj = Paginator(report["rows"], 50).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             form=form, report=report, page_obj=page_obj, bars=chart_bars(report["counts"]), rules=ComplianceRule,
-            export_url=reverse("training:compliance-export") + (f"?{query}" if query else ""), **kwargs,
+            **kwargs,
         )
+
+
+def compliance_report_for(request):
+    """The filter form and the R-TRN-5 report it asks for: the compliance page and its export."""
+    form = ComplianceFilterForm(request.GET or None, user=request.user)
+    return form, training_compliance_report(user=request.user, **form.params())
 
 
 def _status_text(st) -> str:
     return "" if st is None else st.status_display
 
 
-def _date_text(d) -> str:
-    return d.isoformat() if d else ""
+COMPLIANCE_HEADERS = ("单位", "领域", "姓名", "任职日期", "任期届满", "初任培训", "初任培训截止", "初任培训完成",
+                      "年度培训天数", "年度应训天数", "年度培训", "党校轮训次数", "党校轮训")
 
 
-class ComplianceExportView(LoginRequiredMixin, View):
-    """R-TRN-5: the report as Excel with Chinese headers, through the same scoped selector."""
+def compliance_export_row(row) -> list:
+    initial, annual, rotation = row.initial, row.annual, row.rotation
+    return [
+        row.unit.name, row.unit.get_sector_display(), row.person.name,
+        row.appointment.start_date, row.appointment.planned_end_date,
+        _status_text(initial), initial.deadline if initial else None,
+        initial.explanation["trained_on"] if initial else None,
+        float(days_display(row.days)), float(annual.explanation["days_required"]), _status_text(annual),
+        rotation.explanation["rotations_counted"], _status_text(rotation),
+    ]
 
-    HEADERS = ["单位", "领域", "姓名", "任职日期", "任期届满", "初任培训", "初任培训截止", "初任培训完成",
-               "年度培训天数", "年度应训天数", "年度培训", "党校轮训次数", "党校轮训"]
 
-    def get(self, request):
-        form = ComplianceFilterForm(request.GET or None, user=request.user)
-        params = form.params()
-        report = training_compliance_report(user=request.user, **params)
-        wb = Workbook()
-        ws = wb.active
-        ws.title = f"{report['year']}年培训达标"
-        ws.append(self.HEADERS)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in report["rows"]:
-            initial, annual, rotation = row.initial, row.annual, row.rotation
-            ws.append(safe_row([
-                row.unit.name, row.unit.get_sector_display(), row.person.name,
-                _date_text(row.appointment.start_date), _date_text(row.appointment.planned_end_date),
-                _status_text(initial), _date_text(initial.deadline) if initial else "",
-                _date_text(initial.explanation["trained_on"]) if initial else "",
-                float(days_display(row.days)), float(annual.explanation["days_required"]), _status_text(annual),
-                rotation.explanation["rotations_counted"], _status_text(rotation),
-            ]))
-        for letter, width in zip("ABCDEFGHIJKLM", (22, 10, 10, 12, 12, 10, 14, 14, 12, 12, 10, 12, 10)):
-            ws.column_dimensions[letter].width = width
-        out = io.BytesIO()
-        wb.save(out)
-        return _xlsx_response(out.getvalue(), f"training-compliance-{report['year']}.xlsx")
+def due_soon_rows(request) -> list:
+    """R-TRN-1 deadlines in the next days, then the overdue ones: the due-soon page and its export."""
+    panel = training_due_soon(user=request.user)
+    return [("即将到期", row) for row in panel["due"]] + [("已逾期", row) for row in panel["overdue"]]
 
 
 class DueSoonView(RoleRequiredMixin, TemplateView):

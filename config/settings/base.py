@@ -238,6 +238,8 @@ ZHISHU_JOB_LEASE_SECONDS = env.int("ZHISHU_JOB_LEASE_SECONDS", default=90)
 ZHISHU_JOB_PENDING_TIMEOUT = env.int("ZHISHU_JOB_PENDING_TIMEOUT", default=60 * 60)
 # Runs of one job (redeliveries after a lost worker included) before it is marked failed.
 ZHISHU_JOB_MAX_ATTEMPTS = env.int("ZHISHU_JOB_MAX_ATTEMPTS", default=2)
+# Issue 8 item 4: a page's export of more rows than this is written by a job (core.exports), fewer at once.
+ZHISHU_EXPORT_SYNC_MAX_ROWS = env.int("ZHISHU_EXPORT_SYNC_MAX_ROWS", default=2000)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="zhishu@localhost")

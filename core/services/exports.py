@@ -44,6 +44,31 @@ def enterprise_coverage_export(*, job: Job, report) -> dict:
     wb.save(buffer)
     # Store the file, then write only its column: ``job`` was loaded before job_run marked it
     # running, and saving the whole row would put the stale state back.
-    job.file.save(f"enterprise-coverage-{year}-{job.pk}.xlsx", ContentFile(buffer.getvalue()), save=False)
-    Job.objects.filter(pk=job.pk).update(file=job.file.name)
+    filename = f"非公企业党组织覆盖情况-{year}.xlsx"  # the same name as the page's export (core.exports)
+    job.file.save(filename, ContentFile(buffer.getvalue()), save=False)
+    Job.objects.filter(pk=job.pk).update(file=job.file.name, params={**job.params, "filename": filename})
     return {"rows": len(rows), "year": year}
+
+
+def table_export_job(*, job: Job, report) -> dict:
+    """A page's table export (core.exports) written by a job: the page's rows rebuilt for the job's owner
+    from the query string the page had, in the language the page was read in."""
+    from django.utils import translation
+
+    from core.exports import export_file, export_get, export_request
+
+    export = export_get(job.params.get("export", ""))
+    if export is None:
+        raise ValueError(f"unknown export {job.params.get('export')!r}")
+    user = User.objects.select_related("unit").get(pk=job.created_by_id)
+    fmt = job.params.get("format", "xlsx")
+    with translation.override(job.params.get("language") or None):
+        report(10, _("Reading rows"))
+        request = export_request(user=user, query=job.params.get("query", ""))
+        content, rows = export_file(export, request=request, fmt=fmt)
+        report(90, _("Writing rows"))
+        filename = export.filename(request, fmt)
+    job.file.save(filename, ContentFile(content), save=False)
+    params = {**job.params, "filename": filename}
+    Job.objects.filter(pk=job.pk).update(file=job.file.name, params=params)
+    return {"rows": rows, "file": filename}

@@ -116,3 +116,25 @@ def nav_items(context):
         prefix = item.active_prefix or url
         items.append({"label": item.label, "url": url, "active": request.path.startswith(prefix)})
     return items
+
+
+@register.simple_tag(takes_context=True)
+def export_url(context, name: str, fmt: str) -> str:
+    """The URL of a page's table export (core.exports) with the page's query string, without its page number."""
+    from django.urls import reverse
+
+    from core.exports import export_query
+
+    request = context.get("request")
+    url = reverse(f"export_{name}_{fmt}")
+    query = export_query(request.GET) if request is not None else ""
+    return f"{url}?{query}" if query else url
+
+
+@register.simple_tag(takes_context=True)
+def can_export(context, name: str) -> bool:
+    from core.exports import export_get
+
+    export = export_get(name)
+    request = context.get("request")
+    return bool(export and request is not None and export.allowed(request.user))
