@@ -58,6 +58,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"  # the Chinese 403 page, not Django's English one
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
