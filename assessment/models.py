@@ -435,6 +435,19 @@ class Sanction(models.Model):
     def __str__(self):
         return f"{self.person} {self.applies_to_year}"
 
+    @staticmethod
+    def _tier_label(code):
+        return Tier(code).label if code in Tier.values else _("not classified")
+
+    @property
+    def previous_tier_label(self):
+        """The stored explanation keeps tier codes; a page shows their names (issue 8 item 5)."""
+        return self._tier_label((self.explanation or {}).get("previous_tier"))
+
+    @property
+    def tier_label(self):
+        return self._tier_label((self.explanation or {}).get("tier"))
+
     @classmethod
     def scope_secretary_q(cls, user):
         return Q(person__user=user)

@@ -34,8 +34,10 @@ class AppointmentFilterSet(ScopedFilterSet):
     source_channel = django_filters.ChoiceFilter(choices=SourceChannel.choices)
     sector = django_filters.ChoiceFilter(field_name="unit__sector", choices=Sector.choices, label=_("sector"))
     current = django_filters.BooleanFilter(field_name="end_date", lookup_expr="isnull", label=_("current"))
-    start_after = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
-    start_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")
+    start_after = django_filters.DateFilter(field_name="start_date", lookup_expr="gte",
+                                            label=_("appointed on or after"))
+    start_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte",
+                                             label=_("appointed on or before"))
 
     class Meta:
         model = Appointment

@@ -47,6 +47,7 @@ from cadres.services.appointments import appointment_create, appointment_end, ap
 from cadres.services.people import person_create, person_update
 from cadres.services.personal_data import person_reveal, reveal_fields_parse
 from cadres.services.reserves import reserve_candidate_add, reserve_candidate_withdraw
+from core.formatting import date_text
 from core.choices import Role
 from core.models import OrgUnit, Policy
 from core.permissions import RoleRequiredMixin
@@ -342,7 +343,7 @@ class AppointmentEndView(RoleRequiredMixin, View):
                 else:
                     messages.success(request, MSG_APPOINTMENT_ENDED.format(
                         person=appointment.person.name, unit=appointment.unit.name,
-                        date=appointment.end_date.isoformat()))
+                        date=date_text(appointment.end_date)))
                     return redirect("cadres:person_detail", appointment.person_id)
             else:
                 confirming = True

@@ -24,7 +24,7 @@ from django.views.generic import FormView, TemplateView
 
 from cadres.imports.readers import KIND_ROSTER, KIND_UNITS, read_table
 from cadres.imports.rejects import rejected_rows_xlsx
-from cadres.imports.roster import roster_import_preview
+from cadres.imports.roster import ERR_HAS_ERRORS, roster_import_preview
 from cadres.imports.units import units_import
 from cadres.tasks import apply_import
 from cadres.services.personal_data import export_reveal_check, export_reveal_log, reveal_fields_parse
@@ -42,7 +42,8 @@ from core.models import Job
 from core.permissions import RoleRequiredMixin
 from core.scoping import access_by_id
 from core.services.access_log import client_ip
-from core.services.jobs import job_create, job_enqueue
+from core.formatting import list_text
+from core.services.jobs import job_create, job_enqueue, job_refuse
 
 IMPORT_JOB_KINDS = {KIND_ROSTER: "import_roster", KIND_UNITS: "import_units"}
 PREVIEW_ROWS_SHOWN = 500
@@ -51,6 +52,7 @@ MSG_APPLIED = _("Imported: {summary}.")
 MSG_ALREADY_APPLIED = _("This file has been imported already.")
 MSG_NOT_APPLIED = _("Nothing was written: {error}")
 MSG_RUNNING = _("The import is being written; this page shows when it is done.")
+REFUSED_AT_CHECK = "check"
 
 
 class ImportForm(forms.Form):
@@ -140,7 +142,9 @@ class ImportPreviewView(RoleRequiredMixin, TemplateView):
         if job.state == JobState.SUCCEEDED:
             context["result"] = job.result or {}
             return context
-        if job.state == JobState.FAILED:  # refused at confirm, timed out or its worker lost: start anew
+        refused_at_check = (job.result or {}).get("refused") == REFUSED_AT_CHECK
+        if job.state == JobState.FAILED and not refused_at_check:
+            # refused at confirm, timed out or its worker lost: start anew
             context.update(failed=True, can_confirm=False)
             return context
         if job.state == JobState.RUNNING or job.enqueued_at:
@@ -150,7 +154,14 @@ class ImportPreviewView(RoleRequiredMixin, TemplateView):
         context.update(checked)
         context["plans_shown"] = checked["plans"][:PREVIEW_ROWS_SHOWN]
         context["units_shown"] = checked["units"][:PREVIEW_ROWS_SHOWN]
-        context["can_confirm"] = not checked["file_errors"] and not checked["errors"]
+        context["can_confirm"] = job.state == JobState.PENDING and not checked["file_errors"] and not checked["errors"]
+        if not context["can_confirm"] and job.state == JobState.PENDING:
+            # Refused: the upload can never be confirmed, so its job ends now, with the reason (R-JOB-3).
+            reason = (ERR_HAS_ERRORS if checked["errors"]
+                      else "；".join(str(m) for m in checked["file_errors"]))
+            job_refuse(job_id=job.pk, error=str(reason), result={"refused": REFUSED_AT_CHECK,
+                                                                 "errors": len(checked["errors"])})
+            job.refresh_from_db()
         return context
 
 
@@ -160,7 +171,7 @@ def _summary(result: dict) -> str:
         "people_updated": _("people updated"), "appointments_created": _("appointments created"),
         "appointments_updated": _("appointments updated"), "unchanged": _("rows unchanged"),
     }
-    return ", ".join(f"{labels[k]} {result[k]}" for k in labels if k in result)
+    return list_text([f"{labels[k]} {result[k]}" for k in labels if k in result])
 
 
 class ImportConfirmView(RoleRequiredMixin, View):

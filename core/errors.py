@@ -19,6 +19,8 @@ MSG_LOCKED_OUT = _(
 MSG_NOT_FOUND = _("Not found.")
 MSG_FORBIDDEN = _("You do not have permission to perform this action.")
 MSG_SERVER_ERROR = _("Server error. The error was recorded; please try again later.")
+MSG_CSRF_FAILED = _("The form was not accepted: its security token is missing or has expired. "
+                    "Reload the page and try again.")
 
 
 def cooloff_seconds() -> int:
@@ -65,3 +67,10 @@ def server_error(request):
         return JsonResponse({"detail": gettext(MSG_SERVER_ERROR)}, status=500)
     # No RequestContext: a failing database or context processor must not fail this page too.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the site's Chinese 403, not Django's bare English "Forbidden (403)" (issue 8 item 8)."""
+    if is_api(request):
+        return JsonResponse({"detail": gettext(MSG_CSRF_FAILED)}, status=403)
+    return render(request, "403.html", {"message": gettext(MSG_CSRF_FAILED)}, status=403)

@@ -7,10 +7,12 @@ the user's subtree, and an id outside it is refused with the very answer an unkn
 """
 import django_filters
 from django import forms
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework import FilterSet as DRFFilterSet
+from django_filters.utils import label_for_filter
 
 from core.choices import Level, Sector
 from core.models import OrgUnit, Policy
@@ -19,14 +21,38 @@ from core.scoping import visible_rows
 MODEL_CHOICE_FILTERS = (django_filters.ModelChoiceFilter, django_filters.ModelMultipleChoiceFilter)
 
 
+def _generated_label(model, field_name, lookup_expr, exclude):
+    return label_for_filter(model, field_name, lookup_expr, exclude)
+
+
+lazy_label = lazy(_generated_label, str)
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     """Every ModelChoiceFilter / ModelMultipleChoiceFilter chooses among ``Model.objects.visible_to(user)``;
-    without a request (hence without a user) there is nothing to choose."""
+    without a request (hence without a user) there is nothing to choose.
+
+    Labels stay lazy (issue 8 item 2): django-filter derives a missing label only once a filter knows its model
+    and caches the form field it builds. The API schema asks the class's own filters for their fields, which
+    then carried no label (the form fell back to the English field name, "Education") and were copied into
+    every later filterset. Labels are therefore given lazily when the class is made, and each instance builds
+    its own form fields (also so that a cached field can never carry a queryset that was not scoped)."""
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        model = cls._meta.model
+        if model is not None:
+            for f in filters.values():
+                if f._label is None:
+                    f.label = lazy_label(model, f.field_name, f.lookup_expr, f.exclude)
+        return filters
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = getattr(request, "user", None)
         for f in self.filters.values():
+            f.__dict__.pop("_field", None)
             if isinstance(f, MODEL_CHOICE_FILTERS):
                 declared = f.get_queryset(request)  # a callable queryset is resolved, then scoped too
                 if declared is None:

@@ -16,8 +16,11 @@ class CourseFilterSet(ScopedFilterSet):
     year = YearFilter(field_name="start_date", lookup_expr="year", label=_("year"))
     category = django_filters.ChoiceFilter(choices=ContentCategory.choices, method="filter_category",
                                            label=_("content category"))
-    starts_after = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
-    starts_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")
+    # A course opens (开班); "start date" alone is the appointment's 任职日期 in the catalog.
+    starts_after = django_filters.DateFilter(field_name="start_date", lookup_expr="gte",
+                                             label=_("course opens on or after"))
+    starts_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte",
+                                              label=_("course opens on or before"))
 
     class Meta:
         model = Course

@@ -17,7 +17,7 @@ from core.choices import JobState, Role
 from core.models import Job
 from core.permissions import RoleRequiredMixin
 from core.scoping import ScopedViewMixin
-from core.services.jobs import job_create, job_run
+from core.services.jobs import job_create, job_refuse, job_run
 
 from .choices import ComplianceRule
 from .filtersets import CourseFilterSet
@@ -33,6 +33,7 @@ from .services.attendances import attendance_record
 from .services.compliance import days_display
 from .services.courses import course_create
 from .services.imports import (
+    ERR_IMPORT_INVALID,
     attendance_import_commit,
     attendance_import_preview,
     attendance_import_rejected,
@@ -216,6 +217,9 @@ class ImportUploadView(RoleRequiredMixin, FormView):
         job.file.save(upload.name, ContentFile(upload.read()), save=False)
         job.result = preview.summary()
         job.save(update_fields=["file", "result"])
+        if job.result.get("errors"):
+            # Refused: this upload can never be confirmed, so its job ends now with the reason (R-JOB-3).
+            job_refuse(job_id=job.pk, error=str(ERR_IMPORT_INVALID), result=job.result)
         return redirect("training:import-preview", pk=job.pk)
 
 

@@ -29,6 +29,7 @@ from cadres.selectors import people_by_id_numbers
 from cadres.services.appointments import ERR_PLANNED_END, ERR_SECOND_SECRETARY
 from cadres.services.id_numbers import id_number_birth_date, id_number_gender
 from cadres.services.people import person_validate
+from core.formatting import date_text
 from core.models import OrgUnit
 
 ERR_MISSING_COLUMN = _("The column {column} is missing from the header row.")
@@ -333,7 +334,7 @@ def roster_import_preview(*, user, rows: Table | list[SourceRow], headers: list[
             sitting = sitting_secretaries.get(unit.pk)
             if post is None and sitting is not None and (existing is None or sitting.person_id != existing.pk):
                 errs.add("unit_code", [ERR_SECOND_SECRETARY.format(
-                    unit=unit.name, person=sitting.person.name, start=sitting.start_date.isoformat())])
+                    unit=unit.name, person=sitting.person.name, start=date_text(sitting.start_date))])
 
         if not errs:
             preview.plans.append(RowPlan(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.choices import ELECTED_METHODS, AppointmentRole, ReserveStatus
 from cadres.models import Appointment, ReserveCandidate
+from core.formatting import date_text
 
 ERR_SECOND_SECRETARY = _("{unit} already has a current secretary ({person}, since {start}); end that appointment first.")
 ERR_END_BEFORE_START = _("The end date must not be before the start date.")
@@ -37,7 +38,7 @@ def _current_secretary_conflict(appointment: Appointment) -> Appointment | None:
 
 def _second_secretary_error(existing: Appointment) -> ValidationError:
     return ValidationError({"unit": [ERR_SECOND_SECRETARY.format(
-        unit=existing.unit.name, person=existing.person.name, start=existing.start_date.isoformat())]})
+        unit=existing.unit.name, person=existing.person.name, start=date_text(existing.start_date))]})
 
 
 def appointment_validate(appointment: Appointment) -> None:

@@ -6,6 +6,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from core.formatting import date_text
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import ric
 
@@ -109,7 +110,7 @@ def validate_id_consistency(*, id_number: str, birth_date: dt.date | None, gende
                 birth=birth_date.strftime("%Y.%m"), id_birth=id_birth.strftime("%Y.%m")), code="birth_mismatch")))
         elif not month_only and birth_date != id_birth:
             errors.append(("birth_date", ValidationError(ERR_ID_BIRTH_MISMATCH.format(
-                birth=birth_date.isoformat(), id_birth=id_birth.isoformat()), code="birth_mismatch")))
+                birth=date_text(birth_date), id_birth=date_text(id_birth)), code="birth_mismatch")))
     if gender and gender != id_number_gender(id_number):
         errors.append(("gender", ValidationError(ERR_ID_GENDER_MISMATCH, code="gender_mismatch")))
     return errors

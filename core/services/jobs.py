@@ -49,6 +49,13 @@ def job_create(*, kind: str, user, unit=None, params: dict | None = None) -> Job
     return Job.objects.create(kind=kind, created_by=user, unit=unit or getattr(user, "unit", None), params=params or {})
 
 
+def job_refuse(*, job_id: int, error: str, result: dict | None = None) -> bool:
+    """R-JOB-3: end a pending job that will never run (an upload refused at its check) as failed, with the
+    reason; False when it was no longer pending. Otherwise it would show "pending 0%" forever (issue 8 item 9)."""
+    return bool(Job.objects.filter(pk=job_id, state=JobState.PENDING, enqueued_at__isnull=True).update(
+        state=JobState.FAILED, finished_at=timezone.now(), error=error, result=result))
+
+
 def job_progress(*, job_id: int, progress: int, message: str = "") -> None:
     """Write progress at once (runs without a heartbeat: eager mode and tests)."""
     Job.objects.filter(pk=job_id).update(progress=_clamp(progress), message=message[:500])

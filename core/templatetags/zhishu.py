@@ -3,8 +3,9 @@ import datetime as dt
 from decimal import Decimal
 
 from django import template
-from django.utils import formats, timezone
-from django.utils.translation import get_language
+
+from core.formatting import date_text
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -12,20 +13,15 @@ register = template.Library()
 
 @register.filter
 def cn_date(value, with_time: bool = False):
-    """2026年11月23日 when the language is Chinese; the locale's short date otherwise."""
+    """2026年11月23日 when the language is Chinese; the locale's short date otherwise (also for ISO strings)."""
     if value in (None, ""):
         return ""
+    time_part = None
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
         time_part = value.strftime("%H:%M")
-        day = value.date()
-    else:
-        time_part, day = None, value
-    if (get_language() or "").startswith("zh"):
-        text = f"{day.year}年{day.month}月{day.day}日"
-    else:
-        text = formats.date_format(day, "DATE_FORMAT")
+    text = date_text(value)
     if with_time and time_part:
         text = f"{text} {time_part}"
     return text

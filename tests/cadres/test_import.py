@@ -215,7 +215,7 @@ def test_a_second_current_secretary_against_the_database_is_named(world):
     [error] = preview.errors
     assert (error["row"], error["column"]) == (FIRST_DATA_ROW, "组织代码")
     assert error["message"] == str(ERR_SECOND_SECRETARY.format(
-        unit=world.village_a1.name, person="秦秀英", start="2024-03-01"))
+        unit=world.village_a1.name, person="秦秀英", start="2024年3月1日"))
 
 
 @pytest.mark.django_db

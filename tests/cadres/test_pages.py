@@ -234,7 +234,7 @@ def test_a_second_current_secretary_is_refused_beside_the_unit_field(login, worl
         "start_date": "2026-01-01"})
     assert response.status_code == 200
     errors = response.context["form"].errors["unit"]
-    assert errors == [ERR_SECOND_SECRETARY.format(unit="东风村党支部", person="秦秀英", start="2024-03-01")]
+    assert errors == [ERR_SECOND_SECRETARY.format(unit="东风村党支部", person="秦秀英", start="2024年3月1日")]
     html = response.content.decode()
     field_html = html[html.index('id="field-unit"'):]
     assert "秦秀英" in field_html[:field_html.index("</div>")]

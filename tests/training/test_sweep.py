@@ -26,7 +26,7 @@ def test_it_notifies_the_person_and_the_parent_units_staff_of_a_deadline_within_
     created = initial_training_sweep(as_of=dt.date(2026, 11, 1))
     due = Notice.objects.filter(kind="training.initial_due")
     assert {n.recipient for n in due} == {login, world.township_staff}
-    assert all("2026-11-20" in n.title and "新书记" in n.title for n in due)
+    assert all("2026年11月20日" in n.title and "新书记" in n.title for n in due)  # issue 8 item 9
     # world.person_a2 (appointed 2024-11-01, deadline 2025-05-01) is overdue; their parent is township A too.
     overdue = Notice.objects.filter(kind="training.initial_overdue")
     assert {n.recipient for n in overdue} == {world.township_staff}

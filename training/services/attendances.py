@@ -2,6 +2,7 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
+from core.formatting import date_text
 
 from training.models import Attendance
 
@@ -27,7 +28,7 @@ def attendance_validate(attendance: Attendance, *, check_duplicate: bool = True)
         errors.setdefault("completed_on", []).append(str(ERR_ATT_NOT_COMPLETED_DATE))
     if a.completed_on and a.course_id and a.completed_on < a.course.start_date:
         errors.setdefault("completed_on", []).append(
-            str(ERR_ATT_BEFORE_COURSE).format(date=a.completed_on.isoformat(), start=a.course.start_date.isoformat())
+            str(ERR_ATT_BEFORE_COURSE).format(date=date_text(a.completed_on), start=date_text(a.course.start_date))
         )
     for name in ("hours", "days"):
         value = getattr(a, name)

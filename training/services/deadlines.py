@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cadres.models import Appointment
+from core.formatting import date_text
 from core.choices import Role
 from core.models import Notice, OrgUnit, User
 from core.services.notices import notices_send_bulk
@@ -54,7 +55,7 @@ def initial_training_sweep(*, as_of: dt.date, days: int | None = None) -> int:
         for row, kind in hits:
             deadline = row.initial.deadline
             key = f"{kind}:{row.person.pk}:{deadline.isoformat()}"
-            values = {"person": row.person.name, "unit": row.unit.name, "deadline": deadline.isoformat()}
+            values = {"person": row.person.name, "unit": row.unit.name, "deadline": date_text(deadline)}
             if kind == NOTICE_KIND_DUE:
                 title = _("Initial training due by %(deadline)s: %(person)s") % values
                 body = _("R-TRN-1: %(person)s (%(unit)s) must complete initial training by %(deadline)s.") % values
