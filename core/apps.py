@@ -15,3 +15,14 @@ class CoreConfig(AppConfig):
         checks.register(check_keys, checks.Tags.security)
 
         Job.register_kind("enterprise_coverage_export", _("Enterprise coverage export"))
+
+        from core.choices import JobState
+        from core.job_summaries import MSG_SUCCEEDED_WARNING, STATUS_SUCCEEDED_WARNING
+        from core.status import register_model_status, register_status
+
+        job_tones = {JobState.PENDING: "grey", JobState.RUNNING: "blue", JobState.SUCCEEDED: "green",
+                     JobState.FAILED: "red"}
+        register_model_status(Job, "state", job_tones)
+        # A job page and list name a success with warnings (a review that classified nothing) apart.
+        register_status("core.job", [*JobState.choices, (STATUS_SUCCEEDED_WARNING, MSG_SUCCEEDED_WARNING)],
+                        {**job_tones, STATUS_SUCCEEDED_WARNING: "amber"})
