@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def _keep_samples_closed(sender, instance, raw=False, **kwargs):
@@ -46,9 +47,11 @@ def _register_statuses():
                                             HonourStage.CITY: "violet", HonourStage.NAMED: "green"})
     register_status("assessment.honour", [("in_running", _("In the running")), ("withdrawn", _("Withdrawn"))],
                     {"in_running": "green", "withdrawn": "red"})
-    register_status("assessment.evaluation", [("open", _("Open")), ("closed", _("Closed"))],
+    register_status("assessment.evaluation", [("open", pgettext_lazy("evaluation", "Open")),
+                                              ("closed", pgettext_lazy("evaluation", "Closed"))],
                     {"open": "amber", "closed": "green"})
-    register_status("assessment.cycle", [("open", _("Open")), ("published", _("Published"))],
+    register_status("assessment.cycle", [("open", pgettext_lazy("cycle", "Not published")),
+                                         ("published", _("Published"))],
                     {"open": "blue", "published": "green"})
 
 

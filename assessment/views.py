@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
+from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
 from assessment.choices import DutyReportState, HonourKind, HonourLevel, ListingKind, Rating, Tier
@@ -183,6 +184,7 @@ MSG_REVIEW_FAILED = gettext_lazy("The annual review of {year} failed: {error}")
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def cycle_review(request, pk):
     """R-JOB-1: the review is year-wide, so GET asks for confirmation (cycle, year, branches touched) and
     only a POST with ``confirm=yes`` starts it; then the job's page says what really happened."""
