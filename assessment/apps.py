@@ -18,11 +18,12 @@ def _secretary_panel(request, dashboard):
 
 
 def _register_job_summaries():
-    from assessment.job_summaries import annual_review_summary, review_level
+    from assessment.job_summaries import annual_review_summary, review_headline, review_level
     from core.job_summaries import register_job_summary
 
     register_job_summary("annual_review", template_name="assessment/job_summaries/annual_review.html",
-                         context_func=annual_review_summary, level_func=review_level)
+                         context_func=annual_review_summary, level_func=review_level,
+                         headline_func=review_headline)
 
 
 def _register_statuses():

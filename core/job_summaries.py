@@ -51,15 +51,17 @@ class JobSummary:
     template_name: str
     context_func: Callable | None = None
     level_func: Callable | None = None  # result → level, pure (job lists call it for every row)
+    headline_func: Callable | None = None  # result → one sentence, pure (the job list's message column)
 
 
 _summaries: dict[str, JobSummary] = {}
 
 
 def register_job_summary(kind: str, *, template_name: str, context_func: Callable | None = None,
-                         level_func: Callable | None = None) -> JobSummary:
+                         level_func: Callable | None = None, headline_func: Callable | None = None) -> JobSummary:
     """Add (or replace: registering twice is harmless) the summary of one kind of job."""
-    summary = JobSummary(kind=kind, template_name=template_name, context_func=context_func, level_func=level_func)
+    summary = JobSummary(kind=kind, template_name=template_name, context_func=context_func, level_func=level_func,
+                         headline_func=headline_func)
     _summaries[kind] = summary
     return summary
 
@@ -122,6 +124,14 @@ def job_level(job) -> str:
     if entry is not None and entry.level_func is not None and isinstance(job.result, dict):
         return entry.level_func(job.result) or LEVEL_OK
     return LEVEL_OK
+
+
+def job_headline(job) -> str:
+    """What a finished job did in one sentence (its kind's ``headline_func``), or ""; no query."""
+    entry = _summaries.get(job.kind)
+    if job.state != JobState.SUCCEEDED or entry is None or entry.headline_func is None:
+        return ""
+    return entry.headline_func(job.result) if isinstance(job.result, dict) else ""
 
 
 def job_status(job) -> str:

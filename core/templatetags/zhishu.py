@@ -156,3 +156,14 @@ def job_level(job):
     from core.job_summaries import job_level as level
 
     return level(job)
+
+
+@register.simple_tag
+def job_note(job):
+    """The job list's message: the last progress message while it runs, then what it did — never the
+    last progress message of a finished job ("checking the upgrade targets" under a finished review)."""
+    from core.job_summaries import job_headline
+
+    if job.state in ("pending", "running"):
+        return job.message
+    return job_headline(job) or "—"

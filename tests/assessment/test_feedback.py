@@ -271,3 +271,14 @@ def test_the_classification_list_costs_fixed_queries(world, django_assert_num_qu
         staff.get("/assessment/classifications/?year=2025")
     with django_assert_num_queries(8):
         staff.get(f"/assessment/classifications/?year=2025&tier={Tier.GOOD}&page=2")
+
+
+def test_the_job_list_says_what_a_finished_review_did_not_its_last_progress_step(world,
+                                                                                django_capture_on_commit_callbacks):
+    cycle = make_cycle(unit=world.county_a)
+    staff = client_for(world.staff_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(f"/assessment/cycles/{cycle.pk}/review/", {"confirm": "yes"})
+    text = page_text(staff.get("/jobs/"))
+    assert "2 个党支部全部未定级" in text and "已完成（有警告）" in text
+    assert "正在核对晋位升级目标" not in text and "upgrade targets" not in text
