@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def _keep_samples_closed(sender, instance, raw=False, **kwargs):
@@ -14,6 +15,45 @@ def _secretary_panel(request, dashboard):
     from assessment.selectors import secretary_assessment_panel
 
     return secretary_assessment_panel(user=request.user)
+
+
+def _register_job_summaries():
+    from assessment.job_summaries import annual_review_summary, review_headline, review_level
+    from core.job_summaries import register_job_summary
+
+    register_job_summary("annual_review", template_name="assessment/job_summaries/annual_review.html",
+                         context_func=annual_review_summary, level_func=review_level,
+                         headline_func=review_headline)
+
+
+def _register_statuses():
+    """Every status of the assessment in its colour (core.status)."""
+    from assessment.choices import DutyReportState, HonourStage, ListingKind, Movement, Tier
+    from assessment.models import BranchListing, Classification, DutyReport, DutyReportEvent, Honour
+    from core.status import register_model_status, register_status
+
+    report = {DutyReportState.DRAFT: "grey", DutyReportState.SUBMITTED: "blue",
+              DutyReportState.RETURNED: "orange", DutyReportState.ACCEPTED: "green"}
+    register_model_status(DutyReport, "state", report)
+    register_model_status(DutyReportEvent, "from_state", report)
+    register_model_status(DutyReportEvent, "to_state", report)
+    tiers = {Tier.GOOD: "green", Tier.FAIRLY_GOOD: "teal", Tier.AVERAGE: "amber", Tier.POOR: "red", "": "grey"}
+    for name in ("tier", "computed_tier", "override_tier", "previous_tier"):
+        register_model_status(Classification, name, tiers, extra=[("", _("Unclassified"))])
+    register_model_status(Classification, "movement", {Movement.UP: "green", Movement.SAME: "grey",
+                                                       Movement.DOWN: "red", Movement.NEW: "blue"})
+    register_model_status(BranchListing, "kind", {ListingKind.NEGATIVE_LIST: "orange",
+                                                  ListingKind.WEAK_AND_LAX: "red"})
+    register_model_status(Honour, "stage", {HonourStage.BASE: "grey", HonourStage.CITY_MANAGED: "blue",
+                                            HonourStage.CITY: "violet", HonourStage.NAMED: "green"})
+    register_status("assessment.honour", [("in_running", _("In the running")), ("withdrawn", _("Withdrawn"))],
+                    {"in_running": "green", "withdrawn": "red"})
+    register_status("assessment.evaluation", [("open", pgettext_lazy("evaluation", "Open")),
+                                              ("closed", pgettext_lazy("evaluation", "Closed"))],
+                    {"open": "amber", "closed": "green"})
+    register_status("assessment.cycle", [("open", pgettext_lazy("cycle", "Not published")),
+                                         ("published", _("Published"))],
+                    {"open": "blue", "published": "green"})
 
 
 class AssessmentConfig(AppConfig):
@@ -31,6 +71,8 @@ class AssessmentConfig(AppConfig):
         pre_delete.connect(_keep_samples_closed, sender=AssessmentCycle, dispatch_uid="assessment.keep_closed.del")
 
         Job.register_kind("annual_review", _("Annual review"))
+        _register_job_summaries()
+        _register_statuses()
         from assessment.demo import seed_assessment
         from cadres.demo import demo_seeded
         from core.panels import register_nav_item, register_panel

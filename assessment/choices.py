@@ -67,6 +67,16 @@ class Movement(models.TextChoices):
     NEW = "new", _("No tier last year")
 
 
+class UnclassifiedReason(models.TextChoices):
+    """R-CLS-1, R-ASM-4: why the annual review left a branch without a tier (a composite needs the
+    superior score; the member evaluation alone gives none), with the state of its evaluation."""
+
+    NO_SCORE_NO_SAMPLE = "no_score_no_sample", _("No superior score, and no evaluation sample drawn")
+    NO_SCORE_SAMPLE_OPEN = "no_score_sample_open", _("No superior score, and the evaluation sample is not closed")
+    NO_SCORE_FEW_ANSWERS = "no_score_few_answers", _("No superior score, and the evaluation has too few answers")
+    NO_SCORE = "no_score", _("No superior score (the member evaluation alone gives no tier)")
+
+
 class ListingKind(models.TextChoices):
     """R-CLS-2: the lists that override the score."""
 

@@ -332,3 +332,19 @@ def secretary_assessment_panel(*, user) -> dict:
                                                      year__in=[c.year for c in cycles])
     }
     return {"person": person, "cycles": [{"cycle": c, "report": reports.get(c.year)} for c in cycles]}
+
+
+def review_scope(*, cycle: AssessmentCycle) -> dict:
+    """R-JOB-1: what running the review of a cycle will touch, for its confirmation (four counts).
+
+    The branches are those the review itself classifies: active branches under the cycle's unit."""
+    from core.choices import BRANCH_LEVELS
+
+    branches = OrgUnit.objects.filter(path__startswith=cycle.unit.path, level__in=BRANCH_LEVELS,
+                                      is_active=True).count()
+    existing = Classification.objects.filter(unit__path__startswith=cycle.unit.path, year=cycle.year).aggregate(
+        classified=Count("id"), staff_tiers=Count("id", filter=~Q(override_tier="")))
+    scored = (OrgUnit.objects.filter(path__startswith=cycle.unit.path, level__in=BRANCH_LEVELS, is_active=True,
+                                     scores__year=cycle.year).count())
+    return {"branches": branches, "classified": existing["classified"], "staff_tiers": existing["staff_tiers"],
+            "scored": scored}

@@ -14,13 +14,16 @@ from django.forms import formset_factory
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import ListView
 
 from assessment.choices import DutyReportState, HonourKind, HonourLevel, ListingKind, Rating, Tier
+from assessment.filtersets import ClassificationPageFilterSet, DutyReportPageFilterSet
+from assessment.job_summaries import LEVEL_WARNING, review_headline, review_level
 from assessment.models import (
     AssessmentCycle,
     BranchListing,
@@ -34,6 +37,7 @@ from assessment.models import (
 )
 from assessment.selectors import (
     assessment_report,
+    review_scope,
     assessment_reports_for_person,
     calibration,
     evaluation_aggregates,
@@ -68,8 +72,8 @@ from assessment.services.listings import branch_listing_add, branch_listing_remo
 from assessment.services.scoring import branch_score_set, indicator_template_save, template_for
 from cadres.models import Person
 from cadres.selectors import person_find_by_id_number
-from core.choices import BRANCH_LEVELS, Role
-from core.models import OrgUnit
+from core.choices import BRANCH_LEVELS, JobState, Role
+from core.models import Job, OrgUnit
 from core.permissions import RoleRequiredMixin, require_role
 from core.scoping import ScopedViewMixin, access_by_id
 
@@ -85,19 +89,22 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 class DutyReportListView(LoginRequiredMixin, ScopedViewMixin, ListView):
-    """R-ASM-2: a secretary's own reports; a supervisor's reports to review within their subtree."""
+    """R-ASM-2: a secretary's own reports; a supervisor's reports to review within their subtree.
+
+    Filtered by year and state through ``self.filterset`` (its ``qs`` is what the page and an
+    export show), 50 a page with page links."""
 
     queryset = DutyReport.objects.select_related("unit", "person")
     template_name = "assessment/duty_report_list.html"
     paginate_by = 50
 
     def scope_queryset(self, queryset):
-        state = self.request.GET.get("state")
-        return queryset.filter(state=state) if state in DutyReportState.values else queryset
+        self.filterset = DutyReportPageFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
+        qs = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
+        return qs.order_by("-year", "unit__path", "pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, states=DutyReportState.choices, year=_year(self.request),
-                                        state=self.request.GET.get("state", ""))
+        return super().get_context_data(**kwargs, filter_form=self.filterset.form, year=_year(self.request))
 
 
 @login_required
@@ -160,19 +167,60 @@ class CycleListView(LoginRequiredMixin, ScopedViewMixin, ListView):
     queryset = AssessmentCycle.objects.select_related("unit", "last_review_job")
     template_name = "assessment/cycle_list.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for cycle in context["object_list"]:
+            job = cycle.last_review_job
+            # What the last run did, in words (from its stored counts; no query per row).
+            cycle.review_headline = (review_headline(job.result) if job is not None and job.state ==
+                                     JobState.SUCCEEDED and isinstance(job.result, dict) else "")
+        return context
+
+
+MSG_REVIEW_FINISHED = gettext_lazy("The annual review of {year} has finished: {headline}")
+MSG_REVIEW_RUNNING = gettext_lazy("The annual review of {year} is running ({progress}%); this page follows it.")
+MSG_REVIEW_QUEUED = gettext_lazy("The annual review of {year} has started; it waits for a worker. This page "
+                                 "follows it.")
+MSG_REVIEW_FAILED = gettext_lazy("The annual review of {year} failed: {error}")
+
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def cycle_review(request, pk):
+    """R-JOB-1: the review is year-wide, so GET asks for confirmation (cycle, year, branches touched) and
+    only a POST with ``confirm=yes`` starts it; then the job's page says what really happened."""
     require_role(request.user, Role.STAFF)
     cycle = access_by_id(AssessmentCycle, user=request.user, pk=pk)
+    errors = []
     if request.method == "POST":
-        try:
-            cls_services.annual_review_start(cycle=cycle, by=request.user)
-            messages.success(request, _("The annual review has started."))
-        except ValidationError as exc:
-            for m in _errors(exc):
-                messages.error(request, m)
-    return redirect("assessment:cycles")
+        if request.POST.get("confirm") != "yes":
+            errors = [ERR_CONFIRM]
+        else:
+            try:
+                job = cls_services.annual_review_start(cycle=cycle, by=request.user)
+            except ValidationError as exc:
+                errors = _errors(exc)
+            else:
+                _flash_review(request, job, cycle)
+                return redirect("job_detail", pk=job.pk)
+    context = {"cycle": cycle, "scope": review_scope(cycle=cycle), "errors": errors,
+               "last_job": cycle.last_review_job}
+    return render(request, "assessment/cycle_review_confirm.html", context, status=400 if errors else 200)
+
+
+def _flash_review(request, job, cycle) -> None:
+    """The banner after starting the review: started, running with its progress, finished or failed."""
+    job = Job.objects.get(pk=job.pk)  # in eager mode the run is over by now
+    if job.state == JobState.SUCCEEDED:
+        text = MSG_REVIEW_FINISHED.format(year=cycle.year, headline=review_headline(job.result or {}))
+        level = messages.WARNING if review_level(job.result or {}) == LEVEL_WARNING else messages.SUCCESS
+    elif job.state == JobState.FAILED:
+        text, level = MSG_REVIEW_FAILED.format(year=cycle.year, error=job.error), messages.ERROR
+    elif job.state == JobState.RUNNING:
+        text, level = MSG_REVIEW_RUNNING.format(year=cycle.year, progress=job.progress), messages.INFO
+    else:
+        text, level = MSG_REVIEW_QUEUED.format(year=cycle.year), messages.INFO
+    messages.add_message(request, level, text)
 
 
 @login_required
@@ -638,7 +686,10 @@ class ListingRemoveView(RoleRequiredMixin, View):
 # --- R-CLS-1/3: classifications with their stars ---
 
 class ClassificationListView(LoginRequiredMixin, ScopedViewMixin, ListView):
-    """R-CLS-1/3, R-ASM-5: tiers and stars of a year; staff set stars with a reason; each row opens its report."""
+    """R-CLS-1/3, R-ASM-5: tiers and stars of a year, by tier and jurisdiction; each row opens its report.
+
+    Stars show as a value; staff change them on the row's own small form (ClassificationStarsView),
+    so 50 rows do not carry 50 forms."""
 
     queryset = Classification.objects.select_related("unit", "cycle")
     template_name = "assessment/classification_list.html"
@@ -646,33 +697,73 @@ class ClassificationListView(LoginRequiredMixin, ScopedViewMixin, ListView):
 
     def scope_queryset(self, queryset):
         qs = queryset.filter(year=_year(self.request)).order_by("unit__path")
-        tier = self.request.GET.get("tier")
-        return qs.filter(tier=tier) if tier in Tier.values else qs
+        self.filterset = ClassificationPageFilterSet(self.request.GET or None, queryset=qs, request=self.request)
+        return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, year=_year(self.request), tiers=Tier.choices,
-                                        tier=self.request.GET.get("tier", ""), star_choices=range(1, 6))
+        return super().get_context_data(**kwargs, year=_year(self.request), filter_form=self.filterset.form,
+                                        years=_classification_years(self.request.user))
+
+
+def _classification_years(user) -> list[int]:
+    years = set(Classification.objects.visible_to(user).order_by().values_list("year", flat=True).distinct())
+    return sorted(years | {dt.date.today().year - 1}, reverse=True)
+
+
+class StarsForm(forms.Form):
+    stars = forms.TypedChoiceField(label=gettext_lazy("Stars"), required=False, coerce=int, empty_value=None,
+                                   choices=[("", gettext_lazy("No stars")), *[(i, "★" * i) for i in range(1, 6)]])
+    # Required by the service (ERR_REASON_REQUIRED, its own message); the browser asks for it first.
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2, "required": True}))
 
 
 class ClassificationStarsView(RoleRequiredMixin, View):
-    """R-CLS-3: stars 1–5 (or none), every change with a reason (classification_set_stars)."""
+    """R-CLS-3: stars 1–5 (or none), every change with a reason (classification_set_stars), on a page of
+    its own that names the branch, its tier and its stars now."""
+
+    def _render(self, request, row, form, status=200):
+        return render(request, "assessment/classification_stars.html", {
+            "row": row, "form": form, "back": _classifications_back(request, row),
+            "keep": {name: request.POST.get(name) or request.GET.get(name) for name in ("page", "tier", "unit")
+                     if request.POST.get(name) or request.GET.get(name)},
+            "changes": row.changes.filter(field="stars").select_related("by").order_by("-at")[:10],
+        }, status=status)
+
+    def get(self, request, pk):
+        row = access_by_id(Classification, user=request.user, pk=pk)
+        return self._render(request, row, StarsForm(initial={"stars": row.stars or ""}))
 
     def post(self, request, pk):
         row = access_by_id(Classification, user=request.user, pk=pk)
-        raw = request.POST.get("stars", "").strip()
+        form = StarsForm(request.POST)
+        if not form.is_valid():
+            # A value outside 1–5 gets the service's own message, as before.
+            if "stars" in form.errors:
+                form.errors["stars"] = form.error_class([cls_services.ERR_STARS])
+            return self._render(request, row, form, status=400)
         try:
-            stars = int(raw) if raw else None
-        except ValueError:
-            stars = -1  # refused by the service with its own message
-        try:
-            cls_services.classification_set_stars(classification=row, stars=stars,
-                                                  reason=request.POST.get("reason", ""), by=request.user)
-            messages.success(request, _("Stars saved; the reason is kept."))
+            cls_services.classification_set_stars(classification=row, stars=form.cleaned_data["stars"],
+                                                  reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as exc:
-            _flash(request, exc)
-        page = request.POST.get("page", "")
-        page = page if page.isdigit() else "1"
-        return redirect(f"{reverse('assessment:classifications')}?year={row.year}&page={page}")
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+            return self._render(request, row, form, status=400)
+        messages.success(request, _("Stars saved; the reason is kept."))
+        return redirect(_classifications_back(request, row))
+
+
+def _classifications_back(request, row) -> str:
+    """Back to the list page the row was opened from (its year, filters and page)."""
+    page = (request.POST.get("page") or request.GET.get("page") or "")
+    params = {"year": row.year}
+    if page.isdigit():
+        params["page"] = page
+    for name in ("tier", "unit"):
+        value = request.POST.get(name) or request.GET.get(name)
+        if value:
+            params[name] = value
+    return f"{reverse('assessment:classifications')}?{urlencode(params)}"
 
 
 # --- R-HON-1..3: honours ---

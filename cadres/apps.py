@@ -2,6 +2,37 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _register_statuses():
+    """Every status of the registry in its colour (core.status)."""
+    from cadres.choices import ReserveStatus
+    from cadres.models import ReserveCandidate
+    from core.status import register_model_status, register_status
+
+    register_model_status(ReserveCandidate, "status", {ReserveStatus.CULTIVATING: "blue",
+                                                       ReserveStatus.APPOINTED: "green",
+                                                       ReserveStatus.WITHDRAWN: "grey"})
+    register_status("cadres.appointment", [("current", _("current")), ("ended", _("ended"))],
+                    {"current": "green", "ended": "grey"})
+    register_status("cadres.import_action", [("create", _("new")), ("update", _("update")),
+                                             ("unchanged", _("unchanged"))],
+                    {"create": "blue", "update": "amber", "unchanged": "grey"})
+
+
+def _register_job_summaries():
+    """The imports' and the demo seed's results in Chinese on the job page (core.job_summaries)."""
+    from core.job_summaries import register_job_summary, register_result_labels
+
+    register_result_labels({
+        "people_created": _("People added"), "people_updated": _("People updated"),
+        "appointments_created": _("Appointments added"), "appointments_updated": _("Appointments updated"),
+        "reserves_closed": _("Reserve entries closed"), "units_created": _("Organisations added"),
+        "units": _("Organisations"), "branches": _("Branches"), "people": _("People"),
+        "appointments": _("Appointments"), "reserve_candidates": _("Reserve candidates"),
+    })
+    for kind in ("import_roster", "import_units", "seed_demo"):
+        register_job_summary(kind, template_name="core/job_summaries/generic.html")
+
+
 class CadresConfig(AppConfig):
     name = "cadres"
     verbose_name = _("Cadre registry")
@@ -12,6 +43,8 @@ class CadresConfig(AppConfig):
         Job.register_kind("import_roster", _("Roster import"))
         Job.register_kind("import_units", _("Unit import"))
         Job.register_kind("seed_demo", _("Demo data"))
+        _register_statuses()
+        _register_job_summaries()
         # Dashboard panels: core shows them without importing cadres (STYLE.md import direction).
         from cadres.views import register_dashboard_panels
 

@@ -28,3 +28,14 @@ class CoreConfig(AppConfig):
             row=lambda row: [row["unit"].code, row["unit"].name, row["employees"], row["members"], str(row["label"])],
             stamp=lambda request: str(page_year(request)),
         ))
+
+        from core.choices import JobState
+        from core.job_summaries import MSG_SUCCEEDED_WARNING, STATUS_SUCCEEDED_WARNING
+        from core.status import register_model_status, register_status
+
+        job_tones = {JobState.PENDING: "grey", JobState.RUNNING: "blue", JobState.SUCCEEDED: "green",
+                     JobState.FAILED: "red"}
+        register_model_status(Job, "state", job_tones)
+        # A job page and list name a success with warnings (a review that classified nothing) apart.
+        register_status("core.job", [*JobState.choices, (STATUS_SUCCEEDED_WARNING, MSG_SUCCEEDED_WARNING)],
+                        {**job_tones, STATUS_SUCCEEDED_WARNING: "amber"})

@@ -36,6 +36,7 @@ from core.exports import (
     export_query,
     exports_registered,
 )
+from core.job_summaries import job_summary
 from core.models import Job, Notice, OrgUnit, Policy
 from core.panels import panels_for
 from core.permissions import RoleRequiredMixin
@@ -45,6 +46,7 @@ from core.services.jobs import job_create, job_enqueue
 from core.services.notices import notices_mark_read
 from core.services.policies import policy_effective
 from core.tasks import export_enterprise_coverage, export_table
+from core.status import status_sets
 
 ERR_PAGE_YEAR = _("Enter a year such as 2026.")
 MSG_POLICY_SAVED = _("The policy of {unit} for {year} was saved.")
@@ -268,8 +270,10 @@ class JobDetailView(LoginRequiredMixin, ScopedViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["state_labels"] = json.dumps({s.value: str(s.label) for s in JobState}, ensure_ascii=False)
-        context["result_json"] = (json.dumps(self.object.result, ensure_ascii=False, indent=2)
-                                  if self.object.result is not None else "")
+        status_set = status_sets()["core.job"]
+        context["state_tones"] = json.dumps(status_set.tones)
+        # R-JOB-3: the result as the kind's Chinese summary (core.job_summaries), never raw JSON.
+        context["summary"] = job_summary(self.object, self.request)
         return context
 
 

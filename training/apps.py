@@ -14,6 +14,24 @@ def _secretary_panel(request, dashboard):
     return secretary_training_panel(request.user)
 
 
+def _register_statuses():
+    """Every status of training in its colour (core.status): one tone for each compliance status."""
+    from core.status import register_status
+    from training.choices import ComplianceStatus as S
+
+    register_status("training.compliance", S, {
+        S.DONE_ON_TIME: "green", S.MET: "teal", S.IN_PROGRESS: "blue", S.PENDING: "indigo", S.FLAGGED: "violet",
+        S.DUE: "amber", S.DONE_LATE: "orange", S.OVERDUE: "red", S.NOT_MET: "crimson", S.NOT_MEASURED: "grey"})
+    register_status("training.attendance", [("completed", _("Completed")), ("not_completed", _("Not completed"))],
+                    {"completed": "green", "not_completed": "amber"})
+
+
+def _register_job_summaries():
+    from core.job_summaries import register_job_summary
+
+    register_job_summary("training.attendance_import", template_name="training/job_summaries/attendance_import.html")
+
+
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training")
@@ -22,6 +40,8 @@ class TrainingConfig(AppConfig):
         from core.models import Job
 
         Job.register_kind("training.attendance_import", _("Attendance import"))
+        _register_statuses()
+        _register_job_summaries()
         from cadres.demo import demo_seeded
         from core.panels import register_nav_item, register_panel
         from training.demo import seed_training

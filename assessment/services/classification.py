@@ -13,7 +13,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessment.choices import DEFAULT_RATING_POINTS, TIER_RANK, ListingKind, SanctionReason, Tier
+from assessment.choices import (
+    DEFAULT_RATING_POINTS,
+    TIER_RANK,
+    ListingKind,
+    SanctionReason,
+    Tier,
+    UnclassifiedReason,
+)
 from assessment.models import (
     AssessmentCycle,
     BranchListing,
@@ -44,6 +51,13 @@ ERR_NEGATIVE_LIST_GOOD = _("A branch on the negative list cannot be rated good t
 ERR_WEAK_AND_LAX = _("A branch listed as weak and lax must be rated poor this year (R-CLS-2).")
 ERR_STARS = _("Stars must be a whole number from 1 to 5.")
 ERR_TIER = _("Unknown tier {value}.")
+
+# Progress messages of the review, stored on its job row in the worker's language (Chinese by default).
+MSG_LOADING = _("Loading the branches and their scores")
+MSG_COMPUTING = _("Computing the tiers")
+MSG_SAVING = _("Saving the classifications")
+MSG_SANCTIONS = _("Saving the sanctions")
+MSG_TARGETS = _("Checking the upgrade targets")
 
 TIER_POLICY_FIELDS = ("tier_good_min", "tier_fairly_good_min", "tier_average_min")
 WEIGHT_POLICY_FIELDS = ("superior_score_weight", "member_score_weight")
@@ -125,6 +139,18 @@ def classification_compute(*, branch: BranchInput, policy, policy_explained: dic
     }
 
 
+def unclassified_reason(*, branch: BranchInput, min_answers: int) -> str:
+    """R-CLS-1, R-ASM-3/4: why a branch got no tier — always the missing superior score, told apart by
+    the state of its member evaluation so staff know what else is still open."""
+    if branch.evaluation_closed is None:
+        return UnclassifiedReason.NO_SCORE_NO_SAMPLE
+    if not branch.evaluation_closed:
+        return UnclassifiedReason.NO_SCORE_SAMPLE_OPEN
+    if sum(branch.counts.values()) < min_answers:
+        return UnclassifiedReason.NO_SCORE_FEW_ANSWERS
+    return UnclassifiedReason.NO_SCORE
+
+
 def sanction_reason(*, previous: str | None, tier: str | None) -> str | None:
     """R-CLS-5: 一般/较差 that did not move up, or 好/较好 that moved down."""
     if not previous or not tier:
@@ -184,7 +210,7 @@ def annual_review_run(*, cycle_id: int, report: Callable[[int, str], None] | Non
     cycle = AssessmentCycle.objects.select_related("unit").get(pk=cycle_id)
     cycle_ensure_open(cycle=cycle)
     scope, year = cycle.unit.path, cycle.year
-    report(5, "loading branches")
+    report(5, str(MSG_LOADING))
     branches = list(
         OrgUnit.objects.filter(path__startswith=scope, level__in=BRANCH_LEVELS, is_active=True)
         .order_by("path").values_list("id", "path")
@@ -223,11 +249,12 @@ def annual_review_run(*, cycle_id: int, report: Callable[[int, str], None] | Non
         if uid in inputs:
             inputs[uid].override_tier, inputs[uid].override_reason = override_tier, override_reason
     resolver = PolicyResolver(year=year)
-    report(30, "computing tiers")
+    report(30, str(MSG_COMPUTING))
 
     stamp = timezone.now()
     explained: dict[int, dict] = {}
-    rows, outcomes, tiers = [], [], defaultdict(int)
+    rows, outcomes, tiers, reasons = [], [], defaultdict(int), defaultdict(int)
+    staff_tiers = 0
     for uid, path in branches:
         policy = resolver.for_unit(unit_id=uid, path=path)
         key = id(policy.values)
@@ -238,15 +265,18 @@ def annual_review_run(*, cycle_id: int, report: Callable[[int, str], None] | Non
                      "override_tier": "", "override_reason": "", **out})
         outcomes.append((uid, out["previous_tier"], out["tier"]))
         tiers[out["tier"] or "unclassified"] += 1
-    report(60, "saving")
+        if not out["tier"]:
+            reasons[unclassified_reason(branch=inputs[uid], min_answers=policy.evaluation_min_answers)] += 1
+        staff_tiers += bool(inputs[uid].override_tier)
+    report(60, str(MSG_SAVING))
     with transaction.atomic():
         # The override fields are written only on insert; an existing staff tier is kept.
         bulk_upsert(model=Classification, rows=rows, unique_fields=["unit", "year"],
                     update_fields=["cycle", "superior_score", "member_score", "composite_score", "computed_tier",
                                    "tier", "previous_tier", "movement", "explanation", "computed_at"])
-        report(75, "saving sanctions")
+        report(75, str(MSG_SANCTIONS))
         sanctions = sanctions_sync(scope_path=scope, year=year, outcomes=outcomes, stamp=stamp)
-    report(90, "upgrade targets")
+    report(90, str(MSG_TARGETS))
     from assessment.selectors import upgrade_targets_for_unit
 
     targets = upgrade_targets_for_unit(unit=cycle.unit, year=year)
@@ -255,7 +285,10 @@ def annual_review_run(*, cycle_id: int, report: Callable[[int, str], None] | Non
         "cycle": cycle.pk,
         "year": year,
         "branches": len(branches),
-        "tiers": dict(sorted(tiers.items())),
+        "tiers": {str(k): v for k, v in sorted(tiers.items())},
+        # Why the unclassified branches have no tier, reason by reason (they add up to tiers["unclassified"]).
+        "unclassified_reasons": {str(k): v for k, v in sorted(reasons.items())},
+        "staff_tiers": staff_tiers,
         "sanctions": sanctions,
         "upgrade_targets": _jsonable({g["previous_tier"]: {k: g[k] for k in ("count", "actual", "target", "met")}
                                       for g in targets["groups"]}),

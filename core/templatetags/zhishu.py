@@ -134,3 +134,52 @@ def can_export(context, name: str) -> bool:
     export = export_get(name)
     request = context.get("request")
     return bool(export and request is not None and export.allowed(request.user))
+@register.simple_tag
+def status_tag(subject, value_or_field, *, title=""):
+    """Every status in its colour: ``{% status_tag report "state" %}`` for a model field with choices,
+    ``{% status_tag "assessment.evaluation" "closed" %}`` for a status set registered in core.status.
+
+    The tag carries the value's Chinese label; a value no set knows shows as a grey tag with its
+    display label (a model's ``get_<field>_display``), never as the raw code alone."""
+    from django.utils.html import format_html
+
+    from core.status import model_status_key, status_of
+
+    if isinstance(subject, str):
+        key, value, fallback = subject, value_or_field, ""
+    else:
+        key = model_status_key(type(subject), value_or_field)
+        value = getattr(subject, value_or_field, "")
+        display = getattr(subject, f"get_{value_or_field}_display", None)
+        fallback = display() if callable(display) else ""
+    found = status_of(key, value)
+    label, tone = found if found else (fallback or "—", "grey")
+    attrs = format_html(' title="{}"', title) if title else ""
+    return format_html('<span class="tag tag-{}"{}>{}</span>', tone, attrs, label)
+
+
+@register.simple_tag
+def job_status_tag(job):
+    """A job's state in its colour; a success with warnings (core.job_summaries) reads apart from success."""
+    from core.job_summaries import job_status
+
+    return status_tag("core.job", job_status(job))
+
+
+@register.simple_tag
+def job_level(job):
+    """running, ok, warning or bad: the colour of a job's progress bar."""
+    from core.job_summaries import job_level as level
+
+    return level(job)
+
+
+@register.simple_tag
+def job_note(job):
+    """The job list's message: the last progress message while it runs, then what it did — never the
+    last progress message of a finished job ("checking the upgrade targets" under a finished review)."""
+    from core.job_summaries import job_headline
+
+    if job.state in ("pending", "running"):
+        return job.message
+    return job_headline(job) or "—"

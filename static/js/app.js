@@ -33,6 +33,7 @@
     var message = job.querySelector("[data-job-message]");
     var error = job.querySelector("[data-job-error]");
     var labels = JSON.parse(job.getAttribute("data-state-labels") || "{}");
+    var tones = JSON.parse(job.getAttribute("data-state-tones") || "{}");
     var poll = function () {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
@@ -40,7 +41,12 @@
           var p = Math.max(0, Math.min(100, data.progress || 0));
           if (bar) { bar.style.width = p + "%"; bar.setAttribute("aria-valuenow", p); }
           if (pct) pct.textContent = p + "%";
-          if (state) { state.textContent = labels[data.state] || data.state; state.className = "tag tag-" + data.state; }
+          if (state) {
+            var tag = document.createElement("span");
+            tag.className = "tag tag-" + (tones[data.state] || "grey");
+            tag.textContent = labels[data.state] || "";
+            state.replaceChildren(tag);
+          }
           if (message) message.textContent = data.message || "";
           if (error && data.error) { error.textContent = data.error; error.hidden = false; }
           job.setAttribute("data-state", data.state);

@@ -660,12 +660,17 @@ ROWS: dict[str, dict[str, str]] = {
     'assessment/': {'DELETE PATCH': 'anon=302 *=405'},
     'assessment/calibration/': {'DELETE GET HEAD PATCH POST PUT': 'anon=302 sec,sec2=403 *=200'},
     'assessment/classifications/': {'DELETE PATCH': 'anon=302 *=405'},
+    # Issue 8 item 10: the stars of one row on a page of their own; a POST without a reason is shown again (400).
     'assessment/classifications/<int:pk>/stars/': {
-        'GET HEAD PUT': 'anon=302 sec,sec2,sup=403 *=405',
-        'POST': 'sec,sec2,sup=403 sib,nounit,adm_out=404 *=302',
+        'GET HEAD': 'anon=302 sec,sec2,sup=403 sib,nounit,adm_out=404 *=200',
+        'PUT': 'anon=302 sec,sec2,sup=403 *=405',
+        'POST': 'anon=302 sec,sec2,sup=403 sib,nounit,adm_out=404 *=400',
     },
+    # Issue 8 item 4: GET asks for confirmation; a POST without confirm=yes is refused (400) and runs nothing.
     'assessment/cycles/<int:pk>/review/': {
-        'DELETE GET HEAD PATCH POST PUT': 'sec,sec2,sup=403 sib,nounit,adm_out=404 *=302',
+        'GET HEAD': 'anon=302 sec,sec2,sup=403 sib,nounit,adm_out=404 *=200',
+        'POST': 'anon=302 sec,sec2,sup=403 sib,nounit,adm_out=404 *=400',
+        'DELETE PATCH PUT': 'anon=302 *=405',
     },
     'assessment/duty-reports/': {'DELETE PATCH': 'anon=302 *=405'},
     'assessment/duty-reports/<int:pk>/': {
