@@ -11,8 +11,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework import FilterSet as DRFFilterSet
+from django_filters.widgets import BooleanWidget
 
-from core.choices import Level, Sector
+from core.choices import BRANCH_LEVELS, Level, Sector
 from core.models import OrgUnit, Policy
 from core.scoping import visible_rows
 
@@ -102,10 +103,17 @@ class OrgUnitFilterSet(ScopedFilterSet):
     sector = django_filters.MultipleChoiceFilter(choices=Sector.choices)
     within = WithinUnitFilter(field_name="id", path_lookup="path", label="within (unit id, whole subtree)")
     parent = ChildrenOfUnitFilter(field_name="id", label="parent (direct children of unit id)")
+    branch = django_filters.BooleanFilter(method="filter_branch", widget=BooleanWidget,
+                                          label="branch (party branches and general branches)")
 
     class Meta:
         model = OrgUnit
         fields = ["level", "sector", "code", "is_active"]
+
+    def filter_branch(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(level__in=BRANCH_LEVELS) if value else qs.exclude(level__in=BRANCH_LEVELS)
 
 
 class PolicyFilterSet(ScopedFilterSet):
