@@ -23,6 +23,9 @@
     var min = parseInt(data.pickerMin || "2", 10);
     var multiple = select.multiple;
     var plugins = multiple ? ["remove_button"] : (select.required ? [] : ["clear_button"]);
+    // The rows the server answered for the last query: only they match it (a chosen row that does not
+    // match the new text is not offered again).
+    var answered = { query: null, ids: {} };
     var settings = {
       valueField: "id",
       labelField: "label",
@@ -34,8 +37,14 @@
       closeAfterSelect: true,
       hidePlaceholder: true,
       placeholder: data.pickerPlaceholder || "",
-      // The server has matched name, code, initials or ID number: show every row it answered.
-      score: function () { return function () { return 1; }; },
+      // The server has matched name, code, initials or ID number: show exactly the rows it answered,
+      // in its order (best match first).
+      score: function (search) {
+        return function (item) {
+          if (!search) return 1;
+          return answered.query === search && answered.ids[String(item.id)] ? 1 : 0;
+        };
+      },
       shouldLoad: function (query) { return query.trim().length >= min; },
       load: function (query, callback) {
         var self = this;
@@ -44,8 +53,11 @@
         fetch(url.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
           .then(function (body) {
+            var rows = body.results || [];
+            answered = { query: query, ids: {} };
+            rows.forEach(function (row) { answered.ids[String(row.id)] = true; });
             self.clearOptions();  // keeps the selected item; drops the last query's rows
-            callback(body.results || []);
+            callback(rows);
           })
           .catch(function () { callback(); });
       },
