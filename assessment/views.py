@@ -70,9 +70,11 @@ from assessment.services.evaluations import (
 from assessment.services.honours import honour_nominate, red_flag_advance
 from assessment.services.listings import branch_listing_add, branch_listing_remove
 from assessment.services.scoring import branch_score_set, indicator_template_save, template_for
+from cadres.forms import PersonChoiceField
 from cadres.models import Person
 from cadres.selectors import person_find_by_id_number
 from core.choices import BRANCH_LEVELS, JobState, Role
+from core.forms import UnitChoiceField
 from core.models import Job, OrgUnit
 from core.permissions import RoleRequiredMixin, require_role
 from core.scoping import ScopedViewMixin, access_by_id
@@ -244,8 +246,11 @@ def calibration_page(request):
         return redirect(f"{reverse('assessment:calibration')}?year={year}")
     if request.method == "POST" and request.POST.get("action") == "override":
         require_role(request.user, Role.STAFF)
-        row = (Classification.objects.visible_to(request.user)
-               .filter(year=year, unit__code=request.POST.get("code", "").strip()).first())
+        try:
+            unit = _branch_chosen(request.user, request.POST)
+        except ValidationError:
+            unit = None
+        row = Classification.objects.visible_to(request.user).filter(year=year, unit=unit).first() if unit else None
         if row is None:
             messages.error(request, _("No classified branch with this code in your jurisdiction."))
         else:
@@ -264,7 +269,7 @@ def calibration_page(request):
                .select_related("classification__unit", "by").order_by("-at")[:50])
     return render(request, "assessment/calibration.html", {
         **data, "tier_labels": [(t, labels.get(t, _("Unclassified"))) for t in data["tiers"]],
-        "tier_choices": Tier.choices, "changes": changes,
+        "tier_choices": Tier.choices, "changes": changes, "branch_form": BranchPickForm(user=request.user),
         # Both charts draw /api/v1/reports/calibration/, the same selector as the tables under them.
         "chart_url": f"{reverse('report-calibration')}?year={year}", "charts": calibration_charts(data),
     })
@@ -335,6 +340,8 @@ def person_page(request, pk):
 
 STAFF_AND_SUPERVISORS = (Role.STAFF, Role.SUPERVISOR)
 ERR_NO_BRANCH = gettext_lazy("No branch with this code in your jurisdiction.")
+ERR_CHOOSE_BRANCH = gettext_lazy("Choose a branch of your jurisdiction.")
+ERR_CHOOSE_UNIT = gettext_lazy("Choose an organisation of your jurisdiction.")
 ERR_NO_UNIT = gettext_lazy("No organisation with this code in your jurisdiction.")
 ERR_NO_RATING = gettext_lazy("Choose a rating on at least one ballot.")
 ERR_NO_FILE = gettext_lazy("Choose an Excel file.")
@@ -355,6 +362,40 @@ def _branch_by_code(user, code: str) -> OrgUnit:
     if unit is None:
         raise ValidationError({"code": [ERR_NO_BRANCH]})
     return unit
+
+
+def visible_branches(user):
+    return OrgUnit.objects.visible_to(user).filter(level__in=BRANCH_LEVELS)
+
+
+class BranchPickForm(forms.Form):
+    """A branch chosen with the unit picker (issue 8 item 3), among the user's branches (R-ORG-2)."""
+
+    unit = UnitChoiceField(label=gettext_lazy("Branch"), queryset=OrgUnit.objects.none(), branch=True)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = visible_branches(user)
+
+
+class NominationPickForm(BranchPickForm):
+    person = PersonChoiceField(label=gettext_lazy("Person (empty: the branch's secretary)"),
+                               queryset=Person.objects.none(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["person"].for_user(user)
+
+
+def _branch_chosen(user, data) -> OrgUnit:
+    """The branch picked (``unit``, its id) or, as before the pickers and for scripts, typed (``code``)."""
+    raw = (data.get("unit") or "").strip()
+    if not raw and (data.get("code") or "").strip():
+        return _branch_by_code(user, data.get("code"))
+    form = BranchPickForm({"unit": raw}, user=user)
+    if not form.is_valid():
+        raise ValidationError({"unit": [ERR_CHOOSE_BRANCH]})
+    return form.cleaned_data["unit"]
 
 
 def _with_year(name: str, year: int, **kwargs) -> str:
@@ -387,7 +428,7 @@ class EvaluationListView(LoginRequiredMixin, ScopedViewMixin, ListView):
         year = _year(self.request)
         samples = list(ctx["object_list"])
         aggs = evaluation_aggregates(samples=samples)
-        ctx.update(year=year, rows=[(s, aggs[s.pk]) for s in samples])
+        ctx.update(year=year, rows=[(s, aggs[s.pk]) for s in samples], branch_form=BranchPickForm(user=self.request.user))
         if not self.request.user.is_secretary_role:
             ctx["jurisdiction"] = evaluation_satisfaction_for_jurisdiction(user=self.request.user, year=year)
         return ctx
@@ -399,7 +440,7 @@ class EvaluationDrawView(RoleRequiredMixin, View):
     def post(self, request):
         year = _year(request)
         try:
-            unit = _branch_by_code(request.user, request.POST.get("code", ""))
+            unit = _branch_chosen(request.user, request.POST)
             raw_seed = request.POST.get("seed", "").strip()
             seed = int(raw_seed) if raw_seed.isdigit() else None
             sample = evaluation_sample_draw(unit=unit, year=year, by=request.user, seed=seed)
@@ -485,8 +526,30 @@ class EvaluationImportView(RoleRequiredMixin, View):
 
 class TemplateForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    code = forms.CharField(label=gettext_lazy("Jurisdiction code"), max_length=50)
+    unit = UnitChoiceField(label=gettext_lazy("Jurisdiction"), queryset=OrgUnit.objects.none(), required=False)
+    # Before the picker the jurisdiction was typed as a code; a script may still send one.
+    code = forms.CharField(max_length=50, required=False, widget=forms.HiddenInput)
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2200)
+
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.editing = user, editing
+        self.fields["unit"].queryset = OrgUnit.objects.visible_to(user)
+        if editing:
+            self.fields["year"].required = False
+        else:
+            self.fields["unit"].widget.attrs["required"] = True
+
+    def clean(self):
+        data = super().clean()
+        if self.editing or data.get("unit") or "unit" in self.errors:
+            return data
+        code = (data.get("code") or "").strip()
+        unit = OrgUnit.objects.visible_to(self.user).filter(code=code).first() if code else None
+        if unit is None:
+            self.add_error("unit", ERR_NO_UNIT if code else ERR_CHOOSE_UNIT)
+        data["unit"] = unit
+        return data
 
 
 class IndicatorForm(forms.Form):
@@ -535,29 +598,25 @@ class IndicatorTemplateFormView(RoleRequiredMixin, View):
     def get(self, request, pk=None):
         template = self._load(request, pk)
         if template is None:
-            form = TemplateForm(initial={"year": _year(request), "code": request.user.unit.code
-                                         if request.user.unit_id else ""})
+            form = TemplateForm(user=request.user, initial={"year": _year(request), "unit": request.user.unit_id})
             formset = IndicatorFormSet()
         else:
-            form = TemplateForm(initial={"name": template.name, "code": template.unit.code, "year": template.year})
+            form = TemplateForm(user=request.user, editing=True,
+                                initial={"name": template.name, "unit": template.unit_id, "year": template.year})
             formset = IndicatorFormSet(initial=[{"name": i.name, "weight": i.weight, "max_score": i.max_score}
                                                 for i in template.indicators.all()])
         return self._render(request, template, form, formset)
 
     def post(self, request, pk=None):
         template = self._load(request, pk)
-        form, formset = TemplateForm(request.POST), IndicatorFormSet(request.POST)
-        if template is not None:
-            form.fields["code"].required = form.fields["year"].required = False
+        form = TemplateForm(request.POST, user=request.user, editing=template is not None)
+        formset = IndicatorFormSet(request.POST)
         if not (form.is_valid() and formset.is_valid()):
             return self._render(request, template, form, formset, status=400)
         indicators = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("name")]
         try:
             if template is None:
-                unit = OrgUnit.objects.visible_to(request.user).filter(code=form.cleaned_data["code"].strip()).first()
-                if unit is None:
-                    raise ValidationError({"code": [ERR_NO_UNIT]})
-                template = indicator_template_save(unit=unit, year=form.cleaned_data["year"],
+                template = indicator_template_save(unit=form.cleaned_data["unit"], year=form.cleaned_data["year"],
                                                    name=form.cleaned_data["name"], indicators=indicators)
             else:
                 template = indicator_template_save(unit=template.unit, year=template.year,
@@ -641,14 +700,15 @@ class ListingListView(LoginRequiredMixin, ScopedViewMixin, ListView):
         return queryset.filter(year=_year(self.request)).order_by("kind", "unit__path")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, year=_year(self.request), kinds=ListingKind.choices)
+        return super().get_context_data(**kwargs, year=_year(self.request), kinds=ListingKind.choices,
+                                        branch_form=BranchPickForm(user=self.request.user))
 
 
 class ListingAddView(RoleRequiredMixin, View):
     def post(self, request):
         year = _year(request)
         try:
-            unit = _branch_by_code(request.user, request.POST.get("code", ""))
+            unit = _branch_chosen(request.user, request.POST)
             kind = request.POST.get("kind", "")
             if kind not in ListingKind.values:
                 raise ValidationError({"kind": [_("Choose a list.")]})
@@ -783,6 +843,8 @@ def _honours_context(request, year: int, *, errors=(), form_data=None) -> dict:
         "red_flags": [h for h in rows if h.kind == HonourKind.RED_FLAG],
         "stages": red_flag_stages(user=request.user, year=year),
         "kinds": HonourKind.choices, "levels": HonourLevel.choices,
+        "pick_form": NominationPickForm(user=request.user, initial={
+            "unit": (form_data or {}).get("unit"), "person": (form_data or {}).get("person")}),
     }
 
 
@@ -797,14 +859,20 @@ class HonourNominateView(RoleRequiredMixin, View):
 
     def post(self, request):
         year = _year(request)
-        data = {k: request.POST.get(k, "").strip() for k in ("kind", "code", "level", "id_number")}
+        data = {k: request.POST.get(k, "").strip() for k in ("kind", "unit", "code", "level", "person", "id_number")}
         try:
-            unit = _branch_by_code(request.user, data["code"])
+            unit = _branch_chosen(request.user, data)
+            data["unit"] = str(unit.pk)  # a refusal shows the form again with the branch chosen
             if data["kind"] not in HonourKind.values:
                 raise ValidationError({"kind": [_("Choose an honour.")]})
             person = None
             if data["kind"] != HonourKind.RED_FLAG:
-                if data["id_number"]:
+                if data["person"]:
+                    form = NominationPickForm({"unit": unit.pk, "person": data["person"]}, user=request.user)
+                    if not form.is_valid():
+                        raise ValidationError({"person": form.errors.get("person", [ERR_NO_PERSON])})
+                    person = form.cleaned_data["person"]
+                elif data["id_number"]:
                     person = person_find_by_id_number(id_number=data["id_number"],
                                                       queryset=Person.objects.visible_to(request.user))
                     if person is None:

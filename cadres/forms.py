@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cadres.api.serializers import person_label
 from cadres.choices import EndReason, Education, Specialty
 from cadres.models import Appointment, Person, ReserveCandidate
 from cadres.services.appointments import APPOINTMENT_FIELDS
@@ -16,22 +17,32 @@ from cadres.services.id_numbers import validate_id_consistency, validate_id_numb
 from cadres.services.people import PERSON_FIELDS
 from cadres.services.reserves import RESERVE_FIELDS
 from core.choices import Sector
+from core.forms import UnitChoiceField
 from core.models import OrgUnit
+from core.widgets import person_picker
 
 ERR_AGE_BAND = _("The upper age must not be below the lower age.")
+ERR_PERSON_NOT_VISIBLE = _("No such person in your jurisdiction.")
 MSG_KEEP_VALUE = _("Stored: {value}. Leave empty to keep it.")
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.code}）"
-
-
 class PersonChoiceField(forms.ModelChoiceField):
+    """A person of the user's subtree, chosen with a search-as-you-type picker (issue 8 item 3)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", person_picker())
+        kwargs.setdefault("error_messages", {"invalid_choice": ERR_PERSON_NOT_VISIBLE})
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj):
-        return f"{obj.name} · {obj.unit.name}"
+        return person_label(obj)
+
+    def for_user(self, user) -> None:
+        """Scope the choices to ``user`` and tell only staff that an ID number may be typed (R-SEC-1)."""
+        self.queryset = visible_people(user)
+        self.widget.placeholder = person_picker(user).placeholder
 
 
 def visible_units(user):
@@ -145,7 +156,7 @@ class AppointmentForm(ServiceModelForm):
 
     def __init__(self, *args, user, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = visible_people(user)
+        self.fields["person"].for_user(user)
         self.fields["unit"].queryset = visible_units(user)
         if creating:
             # An appointment is ended with its own confirmed step, not typed in when created.
@@ -175,7 +186,7 @@ class ReserveCandidateForm(ServiceModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = visible_people(user)
+        self.fields["person"].for_user(user)
         self.fields["unit"].queryset = visible_units(user)
 
 

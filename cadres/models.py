@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.choices import Sector
-from core.fields import EncryptedCharField, KeyedHashField
+from core.fields import EncryptedCharField, InitialsField, KeyedHashField
 from core.models import OrgUnit
 from core.querysets import ScopedQuerySet
 
@@ -32,6 +32,8 @@ class Person(models.Model):
     """R-SEL-1: a cadre — a secretary, a deputy, a reserve candidate."""
 
     name = models.CharField(_("full name"), max_length=50, db_index=True)
+    # Pickers find 张三一 by "zsy" (core.pinyin); derived from the name, so not kept in the history.
+    name_initials = InitialsField(_("pinyin initials of the name"), source="name", max_length=160)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     birth_date = models.DateField(_("birth date"))
@@ -59,7 +61,7 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_initials"])
     objects = PersonQuerySet.as_manager()
     scope_path_lookup = "unit__path"
 
@@ -74,6 +76,8 @@ class Person(models.Model):
     def save(self, *args, update_fields=None, **kwargs):
         if update_fields is not None and "id_number" in update_fields:
             update_fields = {*update_fields, "id_number_hash"}  # the hash follows the number it is of
+        if update_fields is not None and "name" in update_fields:
+            update_fields = {*update_fields, "name_initials"}  # and the initials the name they are of
         super().save(*args, update_fields=update_fields, **kwargs)
 
     @classmethod

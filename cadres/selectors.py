@@ -2,7 +2,9 @@
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, OuterRef, Q
+import re
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from cadres.choices import AppointmentRole, ReserveStatus
@@ -11,7 +13,7 @@ from cadres.services.id_numbers import normalise_id_number
 from core.choices import Level, Sector
 from core.crypto import keyed_hash
 from core.models import OrgUnit
-from core.selectors import count_by_path_prefix, anchor_unit, unit_counts
+from core.selectors import anchor_unit, count_by_path_prefix, initials_q, initials_query, search_text, unit_counts
 from core.services.policies import PolicyResolver, policy_defaults, policy_effective
 
 
@@ -40,6 +42,36 @@ def people_by_id_numbers(*, id_numbers, queryset=None) -> dict[str, Person]:
             hashes.add(keyed_hash(key))
     qs = queryset if queryset is not None else Person.objects.all()
     return {p.id_number: p for p in qs.filter(id_number_hash__in=hashes)}
+
+
+_ID_NUMBER_LIKE = re.compile(r"\d{17}[\dX]|\d{15}")
+
+
+def people_search(*, queryset, q: str, user):
+    """Issue 8 item 3: people of ``queryset`` (already scoped, R-ORG-2) matching a picker's text —
+    name (contains) or pinyin initials ("zsy" → 张三一), best first; a full resident ID number
+    matches its keyed hash, for staff only (R-SEC-1): for anyone else it matches nobody, so a
+    supervisor cannot learn whether a number is on file."""
+    q = search_text(q)
+    if not q:
+        return queryset
+    try:
+        number = normalise_id_number(q)
+    except Exception:  # noqa: BLE001 — not a number
+        number = ""
+    if number and _ID_NUMBER_LIKE.fullmatch(number):
+        if not getattr(user, "is_staff_role", False):
+            return queryset.none()
+        return queryset.filter(id_number_hash=keyed_hash(number))
+    initials = initials_query(q)
+    match = Q(name__icontains=q)
+    starts = Q(name__startswith=q)
+    if initials:
+        match |= initials_q(initials)
+        starts |= initials_q(initials)
+    rank = Case(When(name=q, then=Value(0)), When(starts, then=Value(1)), default=Value(2),
+                output_field=IntegerField())
+    return queryset.filter(match).annotate(search_rank=rank).order_by("search_rank", "name", "pk")
 
 
 def current_secretary_subquery():

@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework import FilterSet as DRFFilterSet
 from django_filters.utils import label_for_filter
+from django_filters.widgets import BooleanWidget
 
-from core.choices import Level, Sector
+from core.choices import BRANCH_LEVELS, Level, Sector
 from core.models import OrgUnit, Policy
 from core.scoping import visible_rows
+from core.widgets import ApiMultiPicker, person_picker, unit_picker
 
 MODEL_CHOICE_FILTERS = (django_filters.ModelChoiceFilter, django_filters.ModelMultipleChoiceFilter)
 
@@ -61,6 +63,25 @@ class ScopedFilterSet(django_filters.FilterSet):
                 # A filterset's own narrowing of its choices is kept; a placeholder none() is not.
                 narrowed = bool(declared.query.where) and not declared.query.is_empty()
                 f.queryset = declared & visible if narrowed else visible
+                picker = picker_widget(declared.model, user=user,
+                                       multiple=isinstance(f, django_filters.ModelMultipleChoiceFilter))
+                if picker is not None and "widget" not in f.extra:
+                    f.extra["widget"] = picker  # a city's 10,000 people are searched, never listed
+
+
+def picker_widget(model, *, user=None, multiple: bool = False):
+    """The search-as-you-type widget for a choice among people or units (issue 8 item 3), else None."""
+    from django.apps import apps
+
+    if model is OrgUnit:
+        widget = unit_picker()
+    elif model is apps.get_model("cadres", "Person"):  # core imports no domain app (STYLE.md)
+        widget = person_picker(user)
+    else:
+        return None
+    if multiple:
+        widget = ApiMultiPicker(widget.url_name, params=widget.params, placeholder=widget.placeholder)
+    return widget
 
 
 class ScopedAPIFilterSet(ScopedFilterSet, DRFFilterSet):
@@ -128,10 +149,17 @@ class OrgUnitFilterSet(ScopedFilterSet):
     sector = django_filters.MultipleChoiceFilter(choices=Sector.choices)
     within = WithinUnitFilter(field_name="id", path_lookup="path", label="within (unit id, whole subtree)")
     parent = ChildrenOfUnitFilter(field_name="id", label="parent (direct children of unit id)")
+    branch = django_filters.BooleanFilter(method="filter_branch", widget=BooleanWidget,
+                                          label="branch (party branches and general branches)")
 
     class Meta:
         model = OrgUnit
         fields = ["level", "sector", "code", "is_active"]
+
+    def filter_branch(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(level__in=BRANCH_LEVELS) if value else qs.exclude(level__in=BRANCH_LEVELS)
 
 
 class PolicyFilterSet(ScopedFilterSet):

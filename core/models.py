@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from .choices import BRANCH_LEVELS, JobState, Level, Role, Sector
+from .fields import InitialsField
 from .querysets import OwnedQuerySet, ScopedQuerySet
 
 
@@ -30,6 +31,8 @@ class OrgUnit(MP_Node):
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200, db_index=True)
+    # Pickers find 新华村党支部 by "xhc" (core.pinyin); derived from the name, so not kept in the history.
+    name_initials = InitialsField(_("pinyin initials of the name"), source="name", max_length=255)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     # R-ORG-3: coverage of non-public enterprises.
@@ -52,7 +55,7 @@ class OrgUnit(MP_Node):
 
     node_order_by = ["code"]
     objects = OrgUnitManager()
-    history = HistoricalRecords(excluded_fields=["path", "depth", "numchild"])
+    history = HistoricalRecords(excluded_fields=["path", "depth", "numchild", "name_initials"])
 
     scope_path_lookup = "path"
 
@@ -63,6 +66,11 @@ class OrgUnit(MP_Node):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is not None and "name" in update_fields:
+            update_fields = {*update_fields, "name_initials"}  # the initials follow the name they are of
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @classmethod
     def scope_secretary_q(cls, user):

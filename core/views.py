@@ -37,6 +37,7 @@ from core.exports import (
     exports_registered,
 )
 from core.job_summaries import job_summary
+from core.forms import UnitChoiceField
 from core.models import Job, Notice, OrgUnit, Policy
 from core.panels import panels_for
 from core.permissions import RoleRequiredMixin
@@ -47,6 +48,7 @@ from core.services.notices import notices_mark_read
 from core.services.policies import policy_effective
 from core.tasks import export_enterprise_coverage, export_table
 from core.status import status_sets
+from core.widgets import unit_picker
 
 ERR_PAGE_YEAR = _("Enter a year such as 2026.")
 MSG_POLICY_SAVED = _("The policy of {unit} for {year} was saved.")
@@ -119,7 +121,7 @@ def _labelled(explanation: dict) -> dict:
 # ---------------------------------------------------------------- R-POL pages
 
 class PolicyQueryForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=OrgUnit.objects.none(), required=False)
+    unit = UnitChoiceField(label=_("unit"), queryset=OrgUnit.objects.none(), required=False)
     year = forms.IntegerField(label=_("year"), min_value=1949, max_value=2200, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -156,7 +158,8 @@ class PolicyForm(forms.ModelForm):
     class Meta:
         model = Policy
         fields = ["unit", "year", "note", *[f.name for f in Policy.value_fields()]]
-        widgets = {"note": forms.Textarea(attrs={"rows": 2, "wide": True})}
+        widgets = {"note": forms.Textarea(attrs={"rows": 2, "wide": True}), "unit": unit_picker()}
+        field_classes = {"unit": UnitChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

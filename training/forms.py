@@ -3,13 +3,18 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cadres.models import Person
+from cadres.forms import PersonChoiceField, UnitChoiceField
 from core.choices import Level, Sector
 from core.models import OrgUnit
 from core.uploads import upload_check_size
+from core.widgets import person_picker, unit_picker
 
 from .choices import ComplianceRule, ComplianceStatus, ContentCategory
 from .models import Attendance, Course
+
+
+# Courses are organised, and compliance reported, by units above the branches.
+ORGANISER_LEVELS = [level for level in Level.values if level != Level.BRANCH]
 
 
 class DateInput(forms.DateInput):
@@ -29,11 +34,13 @@ class CourseForm(forms.ModelForm):
         model = Course
         fields = ["code", "name", "kind", "organiser", "organiser_level", "start_date", "end_date", "hours",
                   "content_categories", "capacity", "location", "notes"]
-        widgets = {"start_date": DateInput(), "end_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3}),
+                   "organiser": unit_picker(levels=ORGANISER_LEVELS)}
+        field_classes = {"organiser": UnitChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Staff organise courses only within their own subtree.
+        # Staff organise courses only within their own subtree; the picker asks for the same levels.
         self.fields["organiser"].queryset = OrgUnit.objects.visible_to(user).exclude(level=Level.BRANCH)
 
 
@@ -41,12 +48,12 @@ class AttendanceForm(forms.ModelForm):
     class Meta:
         model = Attendance
         fields = ["person", "course", "hours", "days", "completed", "completed_on", "certificate_number", "notes"]
-        widgets = {"completed_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"completed_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 2}), "person": person_picker()}
+        field_classes = {"person": PersonChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.visible_to(user).select_related("unit")
-        self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.unit.name}）"
+        self.fields["person"].for_user(user)
         self.fields["course"].queryset = Course.objects.visible_to(user)
 
     def validate_unique(self):
@@ -68,7 +75,8 @@ class AttendanceImportForm(forms.Form):
 
 class ComplianceFilterForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=1949, max_value=2200, required=False)
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=OrgUnit.objects.none(), required=False)
+    unit = UnitChoiceField(label=_("unit"), queryset=OrgUnit.objects.none(), required=False,
+                           widget=unit_picker(levels=ORGANISER_LEVELS))
     sector = forms.ChoiceField(label=_("sector"), choices=[("", "---------"), *Sector.choices], required=False)
     rule = forms.ChoiceField(label=_("rule"), choices=[("", "---------"), *ComplianceRule.choices], required=False)
     status = forms.ChoiceField(label=_("status"), choices=[("", "---------"), *ComplianceStatus.choices],

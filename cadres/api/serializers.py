@@ -20,6 +20,26 @@ class PersonListSerializer(ScopedModelSerializer):
                   "education_display", "unit", "unit_name", "is_retired", "specialty", "is_current_secretary"]
 
 
+def person_label(person) -> str:
+    """How a picker names a person: 张三 · 新华村党支部 — never the ID number (R-SEC-1)."""
+    return f"{person.name} · {person.unit.name}"
+
+
+class PersonPickerSerializer(serializers.ModelSerializer):
+    """``?view=picker``: what a picker shows of a person (issue 8 item 3)."""
+
+    label = serializers.SerializerMethodField()
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "label", "name", "unit", "unit_name"]
+        read_only_fields = fields
+
+    def get_label(self, obj) -> str:
+        return person_label(obj)
+
+
 class PersonSerializer(ScopedModelSerializer):
     """Detail and writes. ID number and phone are masked for everyone; staff of the record's
     subtree get them in full only by asking (``?reveal=id_number,phone``), which is logged (R-SEL-1, R-SEC-1)."""

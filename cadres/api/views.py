@@ -6,28 +6,34 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cadres.api.serializers import (
     AppointmentSerializer,
     PersonListSerializer,
+    PersonPickerSerializer,
     PersonSerializer,
     ReserveCandidateSerializer,
 )
 from cadres.choices import Education, EndReason, Specialty
 from cadres.filtersets import AppointmentFilterSet, PersonFilterSet, ReserveCandidateFilterSet
 from cadres.models import Appointment, Person, ReserveCandidate
-from cadres.selectors import dual_leader_share, reserve_coverage, talent_pool, under_35_ledger, units_by_sector
+from cadres.selectors import (
+    dual_leader_share, people_search, reserve_coverage, talent_pool, under_35_ledger, units_by_sector,
+)
 from cadres.services.appointments import appointment_create, appointment_end, appointment_update
 from cadres.services.people import person_create, person_update
 from cadres.services.personal_data import person_reveal, reveal_fields_parse
 from cadres.services.reserves import reserve_candidate_add, reserve_candidate_update
 from core.api.pagination import StandardPagination
+from core.api.search import PickerSearchFilter, wants_picker
 from core.api.views import query_year
 from core.api.viewsets import ScopedModelViewSet
 from core.services.access_log import client_ip
 from core.choices import Sector
+from core.filtersets import ScopedFilterBackend
 
 ERR_DATE = _("Use a date such as 2026-11-23.")
 ERR_AGE = _("Enter an age from {min} to {max}.")
@@ -40,17 +46,27 @@ class PersonViewSet(ScopedModelViewSet):
     queryset = Person.objects.select_related("unit")
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet
-    search_fields = ["name", "unit__name", "employer"]
+    filter_backends = [ScopedFilterBackend, PickerSearchFilter, OrderingFilter]
+    search_help = ("Name (contains) or pinyin initials (zsy finds 张三一); staff also a full resident ID "
+                   "number (matched exactly, through its keyed hash).")
     ordering_fields = ["name", "birth_date", "unit__path"]
+
+    def search_rows(self, *, queryset, q, user):
+        return people_search(queryset=queryset, q=q, user=user)
 
     def scope_queryset(self, queryset):
         from cadres.selectors import current_secretary_subquery
         from django.db.models import Exists
 
+        if self.action == "list" and wants_picker(self.request):
+            # A picker row is a name and a unit: the encrypted columns are neither read nor decrypted.
+            return queryset.only("id", "name", "unit__id", "unit__name")
         return queryset.annotate(is_current_secretary=Exists(current_secretary_subquery()))
 
     def get_serializer_class(self):
-        return PersonListSerializer if self.action == "list" else PersonSerializer
+        if self.action == "list":
+            return PersonPickerSerializer if wants_picker(getattr(self, "request", None)) else PersonListSerializer
+        return PersonSerializer
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "revealed": getattr(self, "_revealed", None)}

@@ -30,6 +30,7 @@ from cadres.services.appointments import ERR_PLANNED_END, ERR_SECOND_SECRETARY
 from cadres.services.id_numbers import id_number_birth_date, id_number_gender
 from cadres.services.people import person_validate
 from core.formatting import date_text
+from core.fields import InitialsField
 from core.models import OrgUnit
 
 ERR_MISSING_COLUMN = _("The column {column} is missing from the header row.")
@@ -391,6 +392,9 @@ def roster_import_apply(*, user, preview: Preview, report=None) -> dict[str, int
                 fields = sorted({f for p in changed_people for f in p.person_changes} | {"updated_at"})
                 for plan in changed_people:
                     plan.person.updated_at = now
+                if "name" in fields:  # bulk_update does not run pre_save: the pickers' initials follow the name
+                    fields.append("name_initials")
+                    InitialsField.fill([p.person for p in changed_people])
                 bulk_update_with_history([p.person for p in changed_people], Person, fields, **history)
             report(50, "people written")
 

@@ -43,6 +43,27 @@ class OrgUnitSerializer(ScopedModelSerializer):
         return self._count(obj, "secretaries")
 
 
+def org_unit_label(unit) -> str:
+    """How a picker names a unit: 新华村党支部（430702101201）."""
+    return f"{unit.name}（{unit.code}）"
+
+
+class OrgUnitPickerSerializer(serializers.ModelSerializer):
+    """``?view=picker``: what a picker shows of a unit — its label and its parent's name (issue 8 item 3)."""
+
+    label = serializers.SerializerMethodField()
+    parent_name = serializers.CharField(read_only=True, default=None, allow_null=True)
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "label", "name", "code", "level", "level_display", "parent_name"]
+        read_only_fields = fields
+
+    def get_label(self, obj) -> str:
+        return org_unit_label(obj)
+
+
 class OrgUnitCreateSerializer(OrgUnitSerializer):
     parent_id = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), source="parent_unit", write_only=True)
 

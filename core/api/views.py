@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,14 +14,18 @@ from core.api.serializers import (
     JobSerializer,
     NoticeSerializer,
     OrgUnitCreateSerializer,
+    OrgUnitPickerSerializer,
     OrgUnitSerializer,
     PolicySerializer,
 )
+from core.api.search import PickerSearchFilter, wants_picker
 from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from core.choices import Role
-from core.filtersets import OrgUnitFilterSet, PolicyFilterSet
+from core.filtersets import OrgUnitFilterSet, PolicyFilterSet, ScopedFilterBackend
 from core.models import Job, Notice, OrgUnit, Policy
-from core.selectors import enterprise_coverage, org3_problem_label, subtree_counts
+from core.selectors import (
+    enterprise_coverage, org3_problem_label, org_units_search, parent_name_subquery, subtree_counts,
+)
 from core.services.notices import notices_mark_read
 from core.services.orgunits import org_unit_add
 from core.services.policies import policy_effective
@@ -59,11 +64,24 @@ class OrgUnitViewSet(ScopedModelViewSet):
     queryset = OrgUnit.objects.all()
     serializer_class = OrgUnitSerializer
     filterset_class = OrgUnitFilterSet
-    search_fields = ["name", "code"]
+    filter_backends = [ScopedFilterBackend, PickerSearchFilter, OrderingFilter]
+    search_help = "Name (contains), code (starts with) or pinyin initials (xhc finds 新华村党支部)."
     ordering_fields = ["path", "code", "name"]
 
+    def search_rows(self, *, queryset, q, user):
+        return org_units_search(queryset=queryset, q=q)
+
+    def scope_queryset(self, queryset):
+        if self.action == "list" and wants_picker(self.request):
+            return queryset.annotate(parent_name=parent_name_subquery())
+        return queryset
+
     def get_serializer_class(self):
-        return OrgUnitCreateSerializer if self.action == "create" else OrgUnitSerializer
+        if self.action == "create":
+            return OrgUnitCreateSerializer
+        if self.action == "list" and wants_picker(getattr(self, "request", None)):
+            return OrgUnitPickerSerializer
+        return OrgUnitSerializer
 
     def get_serializer(self, *args, **kwargs):
         # The counts below each unit of the page (or the one unit), set-based for the whole page:

@@ -102,7 +102,8 @@ def test_outstanding_secretary_only_from_a_good_branch(world):
     message = str(ERR_NOT_GOOD.format(year=2025, unit="东风村党支部", tier=Tier.FAIRLY_GOOD.label))
     page = r.content.decode()
     assert 'data-testid="nominate-errors"' in page and message.replace("'", "&#x27;") in page
-    assert f'value="{world.village_a1.code}"' in page  # what was typed is kept
+    # what was chosen is kept: the picker renders the branch again, the only option besides the empty one
+    assert f'<option value="{world.village_a1.pk}" selected>东风村党支部（{world.village_a1.code}）</option>' in page
     staff.post("/assessment/honours/nominate/", {"year": 2025, "kind": HonourKind.OUTSTANDING_WORKER,
                                                  "code": world.village_a2.code, "level": "district"})
     honour = Honour.objects.get()

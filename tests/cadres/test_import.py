@@ -110,6 +110,10 @@ def test_the_sample_files_import_into_an_empty_database_as_30_current_secretarie
     assert (sixth.is_full_time, sixth.is_dual_leader) == (True, True)
     assert current.get(unit__code="430721001008").selection_method == SelectionMethod.APPOINTMENT  # 上级党组织任命
     assert current.filter(is_dual_leader=True).count() == 5
+    # The pickers find the imported people and units by pinyin initials (issue 8 item 3).
+    assert first.person.name_initials == "qxy" and first.unit.name_initials
+    assert not Person.objects.filter(name_initials="").exists()
+    assert not OrgUnit.objects.filter(name_initials="").exists()
 
 
 @pytest.mark.django_db
@@ -261,6 +265,18 @@ def test_a_person_on_record_is_updated_not_duplicated(world):
     assert Person.objects.filter(name=person.name).count() == 1
     assert Appointment.objects.filter(person=person).count() == 1
     assert person.history.first().history_user == world.staff_a
+
+
+@pytest.mark.django_db
+def test_a_name_changed_by_the_roster_changes_the_pickers_initials(world):
+    person = world.person_a2
+    row = roster_row(name="李志强", birth=person.birth_date, id_number=person.id_number,
+                     unit_code=world.village_a2.code, start="2024.11")
+    preview = preview_of(world.staff_a, [row])
+    assert preview.errors == [] and "name" in preview.plans[0].person_changes
+    roster_import_apply(user=world.staff_a, preview=preview)
+    person.refresh_from_db()
+    assert (person.name, person.name_initials) == ("李志强", "lzq")
 
 
 @pytest.mark.django_db

@@ -173,3 +173,13 @@ def test_if_empty_keeps_existing_data(world):
     call_command("seed_demo", "--if-empty", stdout=out)
     assert OrgUnit.objects.count() == 8
     assert "secretary_demo" in out.getvalue()
+
+
+def test_every_demo_person_and_unit_carries_its_pinyin_initials(demo):
+    """Issue 8 item 3: the demo goes in with bulk_create; the pickers still find it by initials."""
+    from core.pinyin import name_initials
+
+    assert not Person.objects.filter(name_initials="").exists()
+    assert not OrgUnit.objects.filter(name_initials="").exists()
+    for person in Person.objects.order_by("pk")[:20]:
+        assert person.name_initials == name_initials(person.name)
