@@ -120,6 +120,8 @@ FILTERS_VERBOSE_LOOKUPS = {
     "istartswith": pgettext_lazy("filter lookup", "starts with"),
     "isnull": pgettext_lazy("filter lookup", "is empty"),
 }
+# A choice filter left empty reads 全部, not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -86,7 +86,8 @@ class OrgUnitViewSet(ScopedModelViewSet):
     def get_serializer(self, *args, **kwargs):
         # The counts below each unit of the page (or the one unit), set-based for the whole page:
         # a few grouped queries per page, never one per row (R-ORG-1; the tree page expands with ?parent=).
-        if self.action in ("list", "retrieve") and args:
+        # A picker's light rows carry no counts.
+        if self.action in ("list", "retrieve") and args and self.get_serializer_class() is OrgUnitSerializer:
             rows = args[0] if kwargs.get("many") else [args[0]]
             kwargs["context"] = {**self.get_serializer_context(),
                                  "subtree_counts": subtree_counts(user=self.request.user, units=rows)}

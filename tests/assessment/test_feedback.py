@@ -265,11 +265,11 @@ def test_the_classification_list_costs_fixed_queries(world, django_assert_num_qu
     annual_review_run(cycle_id=make_cycle(unit=world.county_a).pk)
     staff = client_for(world.staff_a)
     staff.get("/assessment/classifications/?year=2025")
-    # session, user, the user's unit, the years offered, the units offered, the count, the page
+    # session, user, the user's unit, the years offered, the count, the page
     # (unit and cycle joined), the notices badge.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         staff.get("/assessment/classifications/?year=2025")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         staff.get(f"/assessment/classifications/?year=2025&tier={Tier.GOOD}&page=2")
 
 

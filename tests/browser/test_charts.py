@@ -9,7 +9,7 @@ from assessment.services.classification import annual_review_run
 from tests.assessment.helpers import make_branches, make_cycle, make_template, set_previous, set_scores
 from tests.factories import make_unit
 from core.choices import Level, Sector
-from tests.browser.test_smoke import ARTIFACTS, browser, log_in, pytestmark  # noqa: F401 — the fixture and marks
+from tests.browser.test_smoke import ARTIFACTS, log_in, pytestmark  # noqa: F401 — the marks
 
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 

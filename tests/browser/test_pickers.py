@@ -2,40 +2,9 @@
 pick the person from what /api/v1/people/ answers, choose the unit through the unit picker (by its
 pinyin initials), save an appointment and see it saved. The picker never offers a person of
 another county, even one whose name matches (R-ORG-2). Screenshots go to test-artifacts/."""
-import os
-from pathlib import Path
-
-import pytest
-
 from cadres.models import Appointment
+from tests.browser.test_smoke import ARTIFACTS, log_in, pytestmark  # noqa: F401 — the marks
 from tests.factories import PersonFactory, make_unit
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"),
-]
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-123456-zhishu")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
 
 
 def dropdown_texts(page, field: str) -> list[str]:
@@ -51,7 +20,7 @@ def test_staff_pick_a_person_and_a_unit_and_save_an_appointment(browser, live_se
     # The API is asked with the session cookie: count what it answers.
     asked = []
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page.on("response", lambda r: asked.append(r) if "/api/v1/" in r.url else None)
+    page.on("response", lambda r: asked.append(r) if "/api/v1/people/" in r.url else None)
     log_in(page, live_server.url, "staff_a")
     page.goto(f"{live_server.url}/cadres/appointments/new/")
 
