@@ -12,10 +12,8 @@ from tests.assessment.helpers import add_ballots, make_branches, make_cycle, mak
 from tests.factories import PersonFactory
 
 from .test_smoke import ARTIFACTS, log_in
-from .test_smoke import browser as _browser
 from .test_smoke import pytestmark  # noqa: F401 — Chromium or skip, as the smoke test
 
-browser = _browser  # the smoke test's fixture: Debian's Chromium through Playwright
 
 WIDTHS = (1366, 390)
 
