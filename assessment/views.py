@@ -851,7 +851,9 @@ def _honours_context(request, year: int, *, errors=(), form_data=None) -> dict:
 @login_required
 def honour_list(request):
     """R-HON-1..3: honours of a year; red-flag candidates per differential stage against the quota."""
-    return render(request, "assessment/honour_list.html", _honours_context(request, _year(request)))
+    context = _honours_context(request, _year(request))
+    page_obj = Paginator(context["people_honours"], 50).get_page(request.GET.get("page"))
+    return render(request, "assessment/honour_list.html", {**context, "people_honours": page_obj, "page_obj": page_obj})
 
 
 class HonourNominateView(RoleRequiredMixin, View):

@@ -452,8 +452,9 @@ def reserve_coverage_rows(request) -> tuple[int, dict]:
 def reserve_coverage_report(request):
     """R-RES-2: every village branch and whether it has its reserve candidates."""
     year, coverage = reserve_coverage_rows(request)
+    page_obj = Paginator(coverage["lacking"], PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cadres/report_reserve_coverage.html", {
-        "coverage": coverage, "year": year,
+        "coverage": coverage, "year": year, "page_obj": page_obj, "lacking": page_obj,
         "explanation": _explained(_anchor(request.user), year, "reserve_min_per_village"),
     })
 
@@ -478,8 +479,12 @@ def under_35_report(request):
     form, on_date, ledger, leaders, reserves = under_35_rows(request)
     names = {f.name: f.verbose_name for f in Policy.value_fields()}
     explanation = {k: {**v, "label": names.get(k, k)} for k, v in ledger["policy"].items()}
+    # Two lists, each paged on its own: ``page`` for the leaders, ``rpage`` for the reserves.
+    page_obj = Paginator(leaders, PAGE_SIZE).get_page(request.GET.get("page"))
+    reserves_page = Paginator(reserves, PAGE_SIZE).get_page(request.GET.get("rpage"))
     return render(request, "cadres/report_under_35.html", {
-        "form": form, "ledger": ledger, "leaders": leaders, "reserves": reserves, "on_date": on_date,
+        "form": form, "ledger": ledger, "leaders": page_obj, "reserves": reserves_page, "on_date": on_date,
+        "page_obj": page_obj, "reserves_page": reserves_page,
         "explanation": explanation,
     })
 

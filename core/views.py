@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from pathlib import Path
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -107,8 +108,9 @@ def enterprise_coverage_report(request):
     if anchor is not None:
         explanation = _labelled(policy_effective(unit=anchor, year=year).explain(
             "enterprise_branch_min_employees", "branch_min_members"))
+    page_obj = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "core/report_enterprise_coverage.html", {
-        "rows": rows, "year": year, "explanation": explanation, "anchor": anchor,
+        "rows": page_obj, "page_obj": page_obj, "year": year, "explanation": explanation, "anchor": anchor,
     })
 
 

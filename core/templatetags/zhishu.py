@@ -183,3 +183,15 @@ def job_note(job):
     if job.state in ("pending", "running"):
         return job.message
     return job_headline(job) or "—"
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, param: str, number) -> str:
+    """The page's query string with ``param`` set to ``number``: a page with two paginated tables
+    gives each its own parameter (``{% include "core/_pagination.html" with page_obj=r param="rpage" %}``)."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else None
+    if query is None:
+        return f"?{param}={number}"
+    query[param] = number
+    return f"?{query.urlencode()}"

@@ -48,3 +48,19 @@ def test_the_csv_writes_dates_in_chinese(world, login):
     content = login(world.staff_a).get(reverse("export_appointments_csv") + f"?unit={world.village_a1.pk}").content
     text = content.decode("utf-8-sig")
     assert "2024年3月1日" in text and "2024-03-01" not in text
+
+
+def test_the_under_35_page_pages_its_reserves_on_their_own_and_the_export_has_them_all(world, login):
+    """Issue 8 item 7's class of defect: a list longer than a page gets page links (R-RES-3's second table
+    pages with ``rpage``); the export holds every row whatever page is shown."""
+    on = dt.date(2026, 6, 1)
+    for i in range(53):
+        person = PersonFactory(unit=world.village_a2, birth_date=dt.date(2000, 1, 1))
+        ReserveCandidateFactory(unit=world.village_a2, person=person, added_on=dt.date(2025, 5, 1))
+    client = login(world.staff_a)
+    first = client.get(reverse("cadres:report_under_35") + f"?on_date={on:%Y-%m-%d}").content.decode()
+    assert first.count("?on_date=2026-06-01&amp;rpage=2") >= 1
+    second = client.get(reverse("cadres:report_under_35") + f"?on_date={on:%Y-%m-%d}&rpage=2").content.decode()
+    assert "第 2 页，共 2 页" in second
+    rows = _rows(client.get(reverse("export_under-35_xlsx") + f"?on_date={on:%Y-%m-%d}&rpage=2"))
+    assert sum(1 for r in rows if r["类别"] == "后备人选") == 53

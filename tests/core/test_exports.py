@@ -82,7 +82,7 @@ PAGES = {
     "classifications": (lambda w: "year=2025&tier=good", True, "组织代码",
                         lambda c: [x.unit.code for x in c["object_list"]]),
     "honours": (lambda w: "year=2024", True, "组织代码",
-                lambda c: [h.unit.code for h in c["people_honours"] + c["red_flags"]]),
+                lambda c: [h.unit.code for h in [*c["people_honours"], *c["red_flags"]]]),
     "calibration": (lambda w: "year=2024", True, "名称",
                     lambda c: [r["label"] for r in c["by_township"] + c["by_sector"]]),
     "upgrade-targets": (lambda w: "year=2024", False, "上年等次", lambda c: [g["label"] for g in c["groups"]]),
