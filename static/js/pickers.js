@@ -76,8 +76,15 @@
     new window.TomSelect(select, settings);
   }
 
+  // A multiple choice of a few fixed options (a filter's kinds, say) is a compact tag box, not a tall list.
+  function initMultiple(select) {
+    if (select.tomselect || !window.TomSelect) { return; }
+    new window.TomSelect(select, { plugins: ["remove_button"], maxOptions: null, hidePlaceholder: true });
+  }
+
   function initAll(root) {
     (root || document).querySelectorAll("select[data-picker-url]").forEach(init);
+    (root || document).querySelectorAll("select[multiple]:not([data-picker-url])").forEach(initMultiple);
   }
 
   if (document.readyState === "loading") {
