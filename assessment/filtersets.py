@@ -11,7 +11,7 @@ from core.models import OrgUnit
 class WithinFilterMixin(ScopedFilterSet):
     """``within`` widens to a unit's whole subtree (NetBox-style tree filter)."""
 
-    within = WithinUnitFilter(field_name="unit", label="within (unit id, whole subtree)")
+    within = WithinUnitFilter(field_name="unit", label=_("within (unit id, whole subtree)"))
 
 
 class DutyReportFilterSet(WithinFilterMixin):

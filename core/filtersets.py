@@ -147,10 +147,10 @@ class OrgUnitFilterSet(ScopedFilterSet):
 
     level = django_filters.MultipleChoiceFilter(choices=Level.choices)
     sector = django_filters.MultipleChoiceFilter(choices=Sector.choices)
-    within = WithinUnitFilter(field_name="id", path_lookup="path", label="within (unit id, whole subtree)")
-    parent = ChildrenOfUnitFilter(field_name="id", label="parent (direct children of unit id)")
+    within = WithinUnitFilter(field_name="id", path_lookup="path", label=_("within (unit id, whole subtree)"))
+    parent = ChildrenOfUnitFilter(field_name="id", label=_("parent (direct children of unit id)"))
     branch = django_filters.BooleanFilter(method="filter_branch", widget=BooleanWidget,
-                                          label="branch (party branches and general branches)")
+                                          label=_("branch (party branches and general branches)"))
 
     class Meta:
         model = OrgUnit
