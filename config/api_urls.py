@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("cadres.api.urls")),
     path("", include("training.api.urls")),
     path("", include("assessment.api.urls")),
+    path("", include("rectification.api.urls")),
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cadres/", include("cadres.urls")),
     path("training/", include("training.urls")),
     path("assessment/", include("assessment.urls")),
+    path("rectification/", include("rectification.urls")),
 ]
 
 # Chinese error pages in the site's layout; JSON under /api/ (core.errors).

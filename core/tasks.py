@@ -47,3 +47,16 @@ def export_table(self, *, job_id: int):
     job = Job.objects.get(pk=job_id)
     job_run_task(self, job_id=job_id, work=lambda report: table_export_job(job=job, report=report))
     return job_id
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def daily_deadline_sweep(as_of: str | None = None) -> dict:
+    """R-JOB-2: every registered part of the daily sweep; safe to run twice and on two workers at once."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.sweeps import daily_sweep_run
+
+    day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return daily_sweep_run(as_of=day)

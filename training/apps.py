@@ -61,3 +61,8 @@ class TrainingConfig(AppConfig):
         from training.exports import register_training_exports
 
         register_training_exports()
+
+        from core.sweeps import register_sweep
+        from training.services.deadlines import initial_training_sweep
+
+        register_sweep("training.initial", initial_training_sweep, label=_("Initial training deadlines"), order=10)

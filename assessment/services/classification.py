@@ -31,6 +31,7 @@ from assessment.models import (
     EvaluationSample,
     Sanction,
 )
+from assessment.review_steps import linked_people, registered_review_steps
 from assessment.services.bulk import bulk_upsert
 from assessment.services.cycles import ERR_PUBLISHED, cycle_ensure_open
 from assessment.services.scores import (
@@ -193,6 +194,22 @@ def sanctions_sync(*, scope_path: str, year: int, outcomes: Iterable[tuple[int, 
                 "appointment_start": start, "appointment_end": end,
             }),
         }
+    if reasons:
+        # R-CLS-5: the cadres linked to the branch (驻联干部) by the apps above assessment, such as a
+        # rectification case's first secretary or liaison.
+        for unit_id, person_id, role, start, end in linked_people(scope_path=scope_path, year=year,
+                                                                  unit_ids=set(reasons)):
+            if unit_id not in reasons or (person_id, unit_id) in rows:
+                continue
+            reason, previous, tier = reasons[unit_id]
+            rows[(person_id, unit_id)] = {
+                "person_id": person_id, "unit_id": unit_id, "year": year, "applies_to_year": year + 1,
+                "reason": reason, "computed_at": stamp,
+                "explanation": _jsonable({
+                    "rule": "R-CLS-5", "year": year, "previous_tier": previous, "tier": tier, "role": str(role),
+                    "linked": True, "appointment_start": start, "appointment_end": end,
+                }),
+            }
     bulk_upsert(model=Sanction, rows=list(rows.values()), unique_fields=["person", "unit", "year"],
                 update_fields=["applies_to_year", "reason", "explanation", "computed_at"])
     Sanction.objects.filter(unit__path__startswith=scope_path, year=year).exclude(computed_at=stamp).delete()
@@ -276,6 +293,12 @@ def annual_review_run(*, cycle_id: int, report: Callable[[int, str], None] | Non
                                    "tier", "previous_tier", "movement", "explanation", "computed_at"])
         report(75, str(MSG_SANCTIONS))
         sanctions = sanctions_sync(scope_path=scope, year=year, outcomes=outcomes, stamp=stamp)
+        # R-JOB-1: the steps of the apps above assessment (rectification cases, stipend sheets …), in the
+        # same transaction, so a failing step leaves the previous state (R-JOB-3).
+        steps = {}
+        for step in registered_review_steps():
+            report(80, str(step.label))
+            steps[step.name] = step.func(cycle=cycle, scope_path=scope, stamp=stamp)
     report(90, str(MSG_TARGETS))
     from assessment.selectors import upgrade_targets_for_unit
 
@@ -290,6 +313,7 @@ def annual_review_run(*, cycle_id: int, report: Callable[[int, str], None] | Non
         "unclassified_reasons": {str(k): v for k, v in sorted(reasons.items())},
         "staff_tiers": staff_tiers,
         "sanctions": sanctions,
+        "steps": _jsonable(steps),
         "upgrade_targets": _jsonable({g["previous_tier"]: {k: g[k] for k in ("count", "actual", "target", "met")}
                                       for g in targets["groups"]}),
     }

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "cadres",
     "training",
     "assessment",
+    "rectification",
     "stipends",
 ]
 
@@ -311,9 +312,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.tasks.expire_unconfirmed_uploads",
         "schedule": crontab(minute=15),
     },
-    # R-TRN-1 / R-JOB-2: initial-training deadlines within 30 days and overdue ones.
-    "training-initial-deadline-sweep": {
-        "task": "training.tasks.sweep_initial_training_deadlines",
+    # R-JOB-2: the one daily deadline sweep over every part the apps register (core.sweeps): initial
+    # training, duty reports and evaluations due, rectification tasks and correction deadlines, talks.
+    "core-daily-deadline-sweep": {
+        "task": "core.tasks.daily_deadline_sweep",
         "schedule": crontab(hour=6, minute=0),
     },
     # R-JOB-1: the annual review of every unpublished cycle whose classification date is today.

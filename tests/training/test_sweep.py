@@ -62,6 +62,6 @@ def test_the_task_calls_the_sweep_and_is_registered_daily(world, settings):
     _new_secretary(world, start=dt.date(2026, 5, 20))
     assert sweep_initial_training_deadlines.delay("2026-11-01").get() == 3
     assert sweep_initial_training_deadlines.delay("2026-11-01").get() == 0
-    entry = settings.CELERY_BEAT_SCHEDULE["training-initial-deadline-sweep"]
-    assert entry["task"] == "training.tasks.sweep_initial_training_deadlines"
+    entry = settings.CELERY_BEAT_SCHEDULE["core-daily-deadline-sweep"]
+    assert entry["task"] == "core.tasks.daily_deadline_sweep"
     assert entry["schedule"].hour == {6}

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RectificationConfig(AppConfig):
+    name = "rectification"
+    verbose_name = _("Rectification")
+
+    def ready(self):
+        # Each part registers its review step, sweep, statuses, exports and navigation here
+        # (assessment.review_steps, core.sweeps, core.status, core.exports, core.panels).
+        pass
