@@ -108,7 +108,8 @@ def build_world() -> World:
     u["nounit"] = make_user(unit=None, role=Role.STAFF)
     u["adm_out"] = make_user(unit=w.county_b, role=Role.STAFF, is_staff=True)
     u["adm_in"] = make_user(unit=w.county_a, role=Role.STAFF, is_staff=True)
-    perms = Permission.objects.filter(content_type__app_label__in=("core", "cadres", "training", "assessment"))
+    perms = Permission.objects.filter(content_type__app_label__in=("core", "cadres", "training", "assessment",
+                                                                   "rectification"))
     for role in ("adm_out", "adm_in"):
         u[role].user_permissions.set(perms)
 
@@ -166,6 +167,32 @@ def build_world() -> World:
                                        stage=HonourStage.BASE, withdrawn_reason="w", created_by=u["staff"])
     w.honour_person_a = Honour.objects.create(kind=HonourKind.OUTSTANDING_SECRETARY, year=2025, unit=w.village_a1,
                                               person=w.person_a1, level=HonourLevel.DISTRICT, created_by=u["staff"])
+
+    # rectification (issue 9): a case of village A2 (weak and lax) with one of each of its rows
+    from rectification import models as rct
+
+    w.candidate_a = rct.WeakCandidate.objects.create(committee=w.county_a, unit=w.village_a2, year=2025, rank=1,
+                                                     composite_score=Decimal("41"), reason="r",
+                                                     explanation={"rule": "R-RCT-1", "text": "t"})
+    w.case_a = rct.RectificationCase.objects.create(unit=w.village_a2, year=2025, origins=["weak_and_lax"],
+                                                    summary="s", explanation={"rule": "R-RCT-1", "text": "t"},
+                                                    opened_by=u["staff"])
+    w.problem_a = rct.CaseProblem.objects.create(case=w.case_a, text="p", created_by=u["staff"])
+    w.responsibility_a = rct.CaseResponsibility.objects.create(case=w.case_a, person=w.person_a2, duty="d")
+    w.task_a = rct.RectificationTask.objects.create(case=w.case_a, title="t", description="d",
+                                                    owner_person=w.person_a2, deadline=dt.date(2026, 6, 30),
+                                                    evidence="e", created_by=u["staff"])
+    w.evidence_a = rct.TaskEvidenceFile(task=w.task_a, name="evidence.txt", size=1, content_type="text/plain",
+                                        uploaded_by=u["staff"])
+    w.evidence_a.file.save("evidence.txt", ContentFile(b"x"), save=True)
+    w.case_event_a = rct.CaseEvent.objects.create(case=w.case_a, kind="opened", note="n", data={"text": "t"},
+                                                  by=u["staff"])
+    w.help_a = rct.HelpAssignment.objects.create(case=w.case_a, kind="liaison", person=w.person_a1,
+                                                 start_date=dt.date(2026, 2, 1), note="n", created_by=u["staff"])
+    w.correction_a = rct.CorrectionOrder.objects.create(case=w.case_a, appointment=w.appointment_a2,
+                                                        unit=w.village_a2, person=w.person_a2, year=2025,
+                                                        requirement="r", deadline=dt.date(2026, 6, 30),
+                                                        met_note="m", decision_reason="d", created_by=u["staff"])
 
     # jobs and notices of county A's users
     stored = default_storage.save("imports/matrix-roster.xlsx", ContentFile(_roster_bytes()))
@@ -225,7 +252,8 @@ def _county_a_rows(w: World):
     a_users = [w.users[r] for r in ("sec", "sec2", "sup", "staff", "adm_in")]
     for model in apps.get_models():
         label = model._meta.label
-        if label.startswith(("core.", "cadres.", "training.", "assessment.")) and ".Historical" not in label:
+        if label.startswith(("core.", "cadres.", "training.", "assessment.", "rectification.")) \
+                and ".Historical" not in label:
             if model is AccessLog:
                 continue  # append-only (no update can plant a marker) and superusers only
             if model is OrgUnit:
