@@ -220,3 +220,33 @@ def test_the_new_kinds_have_chinese_labels():
     with translation.override("zh-hans"):
         assert str(notice_kind_label(NOTICE_KIND_REPORT_DUE)) == "述职报告即将截止"
         assert str(notice_kind_label("nobody.registered")) == "通知"
+
+
+# ---------------------------------------------------------------- on the demo data
+
+def test_the_sweep_and_the_notices_page_on_the_demo_data(db, client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from assessment.models import AssessmentCycle
+    from core.models import User
+    from core.sweeps import daily_sweep_run
+
+    call_command("seed_demo", "--branches", "60", "--as-of", "2026-11-23", stdout=StringIO())
+    cycle = AssessmentCycle.objects.get(year=2026, published_at__isnull=True)
+    before = daily_sweep_run(as_of=cycle.reports_due - dt.timedelta(days=1))
+    after = daily_sweep_run(as_of=max(cycle.reports_due, cycle.evaluations_due) + dt.timedelta(days=1))
+    assert before["assessment.duty_reports"] > 0 and after["assessment.duty_reports"] > 0
+    assert daily_sweep_run(as_of=max(cycle.reports_due, cycle.evaluations_due) + dt.timedelta(days=1)) == {
+        name: 0 for name in after}
+    kinds = set(Notice.objects.values_list("kind", flat=True))
+    assert {NOTICE_KIND_REPORT_DUE, NOTICE_KIND_REPORT_OVERDUE, NOTICE_KIND_REPORTS_MISSING} <= kinds
+    for kind in (NOTICE_KIND_REPORTS_MISSING, NOTICE_KIND_REPORT_OVERDUE):
+        user = User.objects.get(pk=Notice.objects.filter(kind=kind).values("recipient_id")[:1])
+        client.force_login(user)
+        page = client.get("/notices/")
+        assert page.status_code == 200 and str(notice_kind_label(kind)) in page.content.decode()
+        assert client.get(f"/notices/?kind={kind}&unread=1&page=1").status_code == 200
+        notice = Notice.objects.filter(recipient=user, kind=kind).first()
+        assert client.get(notice.url).status_code == 200  # the notice's link opens for its recipient
