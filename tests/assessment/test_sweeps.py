@@ -194,6 +194,18 @@ def test_closed_samples_everywhere_get_nothing_and_an_undrawn_one_is_overdue(wor
     assert _kinds(world.staff_a) == []  # the county is not the branches' parent
 
 
+def test_the_notices_links_open_for_their_recipients(world, client):
+    make_cycle(unit=world.county_a)
+    supervisor = make_user(unit=world.township_a, role=Role.SUPERVISOR, username="township_supervisor")
+    duty_reports_due_sweep(as_of=REPORTS_DUE + dt.timedelta(days=1))
+    evaluations_due_sweep(as_of=EVALUATIONS_DUE)
+    for user in (world.secretary_user, world.staff_a, world.township_staff, supervisor):
+        client.force_login(user)
+        for notice in Notice.objects.filter(recipient=user):
+            assert client.get(notice.url).status_code == 200, (user, notice.url)
+    assert Notice.objects.filter(recipient=supervisor).exists()
+
+
 def test_an_open_sample_is_not_overdue_after_the_date(world):
     make_cycle(unit=world.county_a)
     _sample(world.village_a1)

@@ -142,3 +142,9 @@ def test_the_notices_page_shows_kinds_by_label_filters_and_pages(world, client):
 
 def test_unregistered_kinds_read_as_a_notice():
     assert str(notice_kind_label("x.y")) in ("Notice", "通知")
+
+
+def test_the_api_gives_the_kinds_label(world, api):
+    Notice.objects.create(recipient=world.staff_a, kind="assessment.reports_missing", key="m", title="t")
+    row = api(world.staff_a).get("/api/v1/notices/").json()["results"][0]
+    assert row["kind"] == "assessment.reports_missing" and row["kind_display"] in ("述职报告缺交", "Duty reports missing")
