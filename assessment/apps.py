@@ -92,3 +92,7 @@ class AssessmentConfig(AppConfig):
         from assessment.exports import register_assessment_exports
 
         register_assessment_exports()
+
+        from assessment.sweeps import register_assessment_sweeps
+
+        register_assessment_sweeps()  # R-JOB-2: duty reports and evaluations due, in the one daily sweep

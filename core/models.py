@@ -219,6 +219,10 @@ class Policy(models.Model):
     task_reminder_days = policy_field(
         models.PositiveIntegerField, default=7, rule="R-RCT-5", seed=S002,
         verbose_name=_("days before a task deadline when its owner is reminded"))
+    # R-JOB-2
+    report_reminder_days = policy_field(
+        models.PositiveIntegerField, default=7, rule="R-JOB-2", seed=S002,
+        verbose_name=_("days before a duty-report or evaluation deadline when it is reminded"))
     # R-HON
     red_flag_quota = policy_field(
         models.PositiveIntegerField, default=100, rule="R-HON-2", seed=S002,
@@ -379,6 +383,12 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def kind_display(self):
+        from core.notice_kinds import notice_kind_label
+
+        return notice_kind_label(self.kind)
 
 
 ERR_ACCESS_LOG_APPEND_ONLY = _("The access log is append-only: its rows cannot be changed or deleted.")

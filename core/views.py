@@ -228,7 +228,20 @@ class NoticeListView(LoginRequiredMixin, ScopedViewMixin, ListView):
     def scope_queryset(self, queryset):
         if self.request.GET.get("unread"):
             queryset = queryset.filter(read_at__isnull=True)
-        return queryset.order_by("-created_at")
+        if self.request.GET.get("kind"):
+            queryset = queryset.filter(kind=self.request.GET["kind"])
+        return queryset.order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        from core.notice_kinds import notice_kind_label
+
+        context = super().get_context_data(**kwargs)
+        # R-JOB-2: the kinds this user has notices of, by their labels (one query).
+        kinds = Notice.objects.visible_to(self.request.user).order_by("kind").values_list("kind", flat=True).distinct()
+        context["kind_choices"] = [(k, notice_kind_label(k)) for k in kinds]
+        context["kind"] = self.request.GET.get("kind", "")
+        context["unread_only"] = bool(self.request.GET.get("unread"))
+        return context
 
 
 def _safe_next(request, fallback: str) -> str:

@@ -66,3 +66,9 @@ class TrainingConfig(AppConfig):
         from training.services.deadlines import initial_training_sweep
 
         register_sweep("training.initial", initial_training_sweep, label=_("Initial training deadlines"), order=10)
+
+        from core.notice_kinds import register_notice_kind
+        from training.services.deadlines import NOTICE_KIND_DUE, NOTICE_KIND_OVERDUE
+
+        register_notice_kind(NOTICE_KIND_DUE, _("Initial training due"))
+        register_notice_kind(NOTICE_KIND_OVERDUE, _("Initial training overdue"))

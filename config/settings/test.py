@@ -17,6 +17,10 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 ZHISHU_JOB_HEARTBEAT_SECONDS = env.int("ZHISHU_JOB_HEARTBEAT_SECONDS", default=0)
 ZHISHU_TEST_JOB_PAUSE = env("ZHISHU_TEST_JOB_PAUSE", default="")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The sweep worker test's worker processes write their mails as files in one folder, to be counted.
+if env("ZHISHU_TEST_EMAIL_DIR", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env("ZHISHU_TEST_EMAIL_DIR")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

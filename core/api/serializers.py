@@ -107,7 +107,9 @@ class JobSerializer(ScopedModelSerializer):
 
 
 class NoticeSerializer(ScopedModelSerializer):
+    kind_display = serializers.CharField(read_only=True)  # the kind's label (core.notice_kinds)
+
     class Meta:
         model = Notice
-        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+        fields = ["id", "kind", "kind_display", "title", "body", "url", "created_at", "read_at"]
         read_only_fields = fields

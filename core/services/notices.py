@@ -58,20 +58,52 @@ def notices_mail_pending(*, limit: int = 500) -> int:
 
 
 def notices_send_bulk(*, notices: list[Notice]) -> int:
-    """Set-based variant for sweeps: inserts the new ones, skips those sent before; returns how many are new."""
-    if not notices:
+    """Set-based variant for sweeps: inserts the new ones, skips those sent before; returns how many are new.
+
+    One ``INSERT … ON CONFLICT (recipient, key) DO NOTHING RETURNING id`` per batch: the count is
+    what the database really inserted, so two sweeps racing on two workers never count (nor
+    mail) a notice twice — a pre-check followed by an insert would count the other run's rows.
+    """
+    unique: dict[tuple[int, str], Notice] = {}
+    for n in notices:
+        unique.setdefault((n.recipient_id, n.key), n)
+    if not unique:
         return 0
-    wanted = {(n.recipient_id, n.key) for n in notices}
-    existing = set(
-        Notice.objects.filter(recipient_id__in={r for r, _ in wanted}, key__in={k for _, k in wanted}).values_list(
-            "recipient_id", "key"
-        )
-    )
-    fresh = [n for n in notices if (n.recipient_id, n.key) not in existing]
-    Notice.objects.bulk_create(fresh, ignore_conflicts=True)
-    if fresh:
+    rows = list(unique.values())
+    if connection.features.can_return_rows_from_bulk_insert:
+        inserted = _insert_returning(rows)
+    else:  # pragma: no cover - SQLite before 3.35 only
+        existing = set(Notice.objects.filter(recipient_id__in={r for r, _ in unique}, key__in={k for _, k in unique})
+                       .values_list("recipient_id", "key"))
+        fresh = [n for n in rows if (n.recipient_id, n.key) not in existing]
+        Notice.objects.bulk_create(fresh, ignore_conflicts=True)
+        inserted = len(fresh)
+    if inserted:
         transaction.on_commit(_enqueue_mail)
-    return len(fresh)
+    return inserted
+
+
+def _insert_returning(rows: list[Notice]) -> int:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING (PostgreSQL, SQLite ≥ 3.35): the ids really inserted."""
+    fields = [f for f in Notice._meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    conflict = ", ".join(qn(Notice._meta.get_field(name).column) for name in ("recipient", "key"))
+    # PostgreSQL takes at most 65535 parameters a statement; SQLite says its own limit.
+    batch = max(1, min(connection.ops.bulk_batch_size(fields, rows), 65535 // len(fields)))
+    inserted = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start:start + batch]
+            params = []
+            for n in chunk:
+                params.extend(f.get_db_prep_save(f.pre_save(n, True), connection) for f in fields)
+            one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            cursor.execute(
+                f"INSERT INTO {qn(Notice._meta.db_table)} ({columns}) VALUES {', '.join([one] * len(chunk))} "
+                f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {qn(Notice._meta.pk.column)}", params)
+            inserted += len(cursor.fetchall())
+    return inserted
 
 
 def notices_mark_read(*, user, notice_ids=None) -> int:
