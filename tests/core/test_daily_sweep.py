@@ -148,3 +148,30 @@ def test_the_api_gives_the_kinds_label(world, api):
     Notice.objects.create(recipient=world.staff_a, kind="assessment.reports_missing", key="m", title="t")
     row = api(world.staff_a).get("/api/v1/notices/").json()["results"][0]
     assert row["kind"] == "assessment.reports_missing" and row["kind_display"] in ("述职报告缺交", "Duty reports missing")
+
+
+def test_a_failing_part_does_not_stop_the_others_and_the_run_fails(monkeypatch, db):
+    """R-JOB-2: one part's error is reported; the parts after it still ran."""
+    import datetime as dt
+
+    import pytest
+
+    from core import sweeps
+
+    ran = []
+
+    def broken(*, as_of):
+        raise RuntimeError("boom")
+
+    def fine(*, as_of):
+        ran.append(as_of)
+        return 2
+
+    monkeypatch.setattr(sweeps, "_sweeps", {})
+    sweeps.register_sweep("a.broken", broken, label="a", order=1)
+    sweeps.register_sweep("b.fine", fine, label="b", order=2)
+    with pytest.raises(sweeps.SweepFailed) as failed:
+        sweeps.daily_sweep_run(as_of=dt.date(2026, 12, 1))
+    assert ran == [dt.date(2026, 12, 1)]
+    assert failed.value.counts == {"b.fine": 2}
+    assert set(failed.value.errors) == {"a.broken"}
