@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView
 
 from cadres.imports.readers import KIND_MEMBERS, read_table
@@ -75,6 +76,7 @@ def status_years_text(status) -> str:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def member_development_page(request):
     """R-MEM-1: new members per branch over the policy's window and one year more; staff enter them in place."""
     if request.method == "POST":
