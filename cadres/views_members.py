@@ -53,7 +53,7 @@ class MemberFilterForm(forms.Form):
 def member_development_rows(request) -> dict:
     """The page's rows (and its export's): every branch the user sees, its years and its R-MEM-1 status."""
     year = _year(request)
-    form = MemberFilterForm(request.GET or None, user=request.user)
+    form = MemberFilterForm(request.GET or None, user=request.user, initial={"year": year})
     data = form.cleaned_data if form.is_valid() else {}
     units = OrgUnit.objects.visible_to(request.user).filter(level__in=BRANCH_LEVELS, is_active=True)
     if data.get("township"):
