@@ -56,6 +56,22 @@ def _register_statuses():
                     {"open": "blue", "published": "green"})
 
 
+def _sanction_blocks(*, person, as_of):
+    """R-CLS-5: a sanctioned person may not be promoted or given awards in the year — a nomination block
+    (cadres.nominations) shown wherever people are put forward; it refuses no appointment by itself."""
+    from assessment.models import Sanction
+    from cadres.nominations import NominationBlock
+
+    rows = Sanction.objects.filter(person=person, applies_to_year=as_of.year).select_related("unit")
+    return [NominationBlock(
+        rule="R-CLS-5",
+        message=str(_("{person} may not be promoted or given awards in {year}: {unit} {reason} in {assessed} "
+                      "(R-CLS-5).").format(person=person.name, year=s.applies_to_year, unit=s.unit.name,
+                                           reason=s.get_reason_display(), assessed=s.year)),
+        unit_id=s.unit_id, unit_name=s.unit.name, years=(s.year,), explanation=s.explanation or {},
+    ) for s in rows]
+
+
 class AssessmentConfig(AppConfig):
     name = "assessment"
     verbose_name = _("Annual assessment")
@@ -71,6 +87,9 @@ class AssessmentConfig(AppConfig):
         pre_delete.connect(_keep_samples_closed, sender=AssessmentCycle, dispatch_uid="assessment.keep_closed.del")
 
         Job.register_kind("annual_review", _("Annual review"))
+        from cadres.nominations import register_nomination_block
+
+        register_nomination_block("R-CLS-5", _sanction_blocks)
         _register_job_summaries()
         _register_statuses()
         from assessment.demo import seed_assessment

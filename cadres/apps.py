@@ -13,6 +13,10 @@ def _register_statuses():
                                                        ReserveStatus.WITHDRAWN: "grey"})
     register_status("cadres.appointment", [("current", _("current")), ("ended", _("ended"))],
                     {"current": "green", "ended": "grey"})
+    register_status("cadres.member_development", [
+        ("flagged", _("Flagged: no new member")), ("not_recorded", _("Not recorded")),
+        ("ok", _("Developing members")), ("not_judged", _("Not a village branch"))],
+        {"flagged": "red", "not_recorded": "amber", "ok": "green", "not_judged": "grey"})
     register_status("cadres.import_action", [("create", _("new")), ("update", _("update")),
                                              ("unchanged", _("unchanged"))],
                     {"create": "blue", "update": "amber", "unchanged": "grey"})
@@ -31,6 +35,13 @@ def _register_job_summaries():
     })
     for kind in ("import_roster", "import_units", "seed_demo"):
         register_job_summary(kind, template_name="core/job_summaries/generic.html")
+
+
+def register_job_summary_members():
+    from core.job_summaries import register_job_summary, register_result_labels
+
+    register_result_labels({"members_created": _("Years recorded"), "members_updated": _("Years corrected")})
+    register_job_summary("import_members", template_name="core/job_summaries/generic.html")
 
 
 class CadresConfig(AppConfig):
@@ -60,5 +71,17 @@ class CadresConfig(AppConfig):
 
         register_subtree_counter("secretaries", secretaries_below)
 
+        from cadres.nominations import member_development_blocks, register_nomination_block
+
+        register_nomination_block("R-MEM-1", member_development_blocks)
+        from cadres.demo import demo_seeded
+        from cadres.demo_members import seed_member_development
+
+        demo_seeded.connect(seed_member_development, dispatch_uid="cadres.demo_members.seed_member_development")
+        Job.register_kind("import_members", _("Member development import"))
+        register_job_summary_members()
+        register_nav_item(label=_("Member development"), url_name="cadres:member_development",
+                          roles=("staff", "supervisor", "secretary"), order=58,
+                          active_prefix="/cadres/member-development/")
         register_nav_item(label=_("Import"), url_name="cadres:import-upload", roles=("staff",), order=60,
                           active_prefix="/cadres/import/")

@@ -122,3 +122,10 @@ class ReserveStatus(models.TextChoices):
 
 YES_NO_ALIASES = {"是": True, "否": False, "yes": True, "no": False, "y": True, "n": False, "1": True, "0": False,
                   "true": True, "false": False, "√": True, "×": False, "": False}
+
+
+class MemberDevelopmentSource(models.TextChoices):
+    """R-MEM-1: how a year's count of new members reached the registry."""
+
+    ENTERED = "entered", _("Entered on the page")
+    IMPORTED = "imported", _("Imported from Excel")

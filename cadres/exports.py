@@ -85,3 +85,17 @@ def register_cadres_exports() -> None:
         source=views.units_search_results,
         row=lambda u: [u.code, u.name, u.get_level_display(), u.get_sector_display()],
     ))
+
+    from cadres import views_members
+
+    state_labels = {"flagged": "连续未发展党员", "not_recorded": "未填报", "ok": "正常", "not_judged": "非村党组织"}
+    register_export(TableExport(
+        name="member-development", title="发展党员情况", page="cadres:member_development",
+        template="cadres/member_development.html",
+        headers=("组织代码", "党组织", "领域", "年度", "各年新发展党员数", "状态", "判断年份"),
+        source=lambda request: views_members.member_development_rows(request)["statuses"],
+        row=lambda s: [s.unit.code, s.unit.name, s.unit.get_sector_display(), s.year,
+                       views_members.status_years_text(s), state_labels[s.state],
+                       "、".join(f"{y}年" for y in s.window)],
+        stamp=lambda request: str(views._year(request)),
+    ))

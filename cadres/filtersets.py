@@ -5,9 +5,10 @@ from core.choices import Sector
 from core.filtersets import ScopedFilterSet, WithinUnitFilter
 
 from .choices import AppointmentRole, Education, ReserveStatus, SelectionMethod, SourceChannel, Specialty
-from .models import Appointment, Person, ReserveCandidate
+from .models import Appointment, MemberDevelopment, Person, ReserveCandidate
 
-__all__ = ["AppointmentFilterSet", "PersonFilterSet", "ReserveCandidateFilterSet", "WithinUnitFilter"]
+__all__ = ["AppointmentFilterSet", "MemberDevelopmentFilterSet", "PersonFilterSet", "ReserveCandidateFilterSet",
+           "WithinUnitFilter"]
 
 
 class PersonFilterSet(ScopedFilterSet):
@@ -51,3 +52,29 @@ class ReserveCandidateFilterSet(ScopedFilterSet):
     class Meta:
         model = ReserveCandidate
         fields = ["person", "sector"]
+
+
+class MemberDevelopmentFilterSet(ScopedFilterSet):
+    """R-MEM-1: rows within a unit's subtree, of a year; ``flagged`` keeps the flagged village branches' rows."""
+
+    unit = WithinUnitFilter()
+    year = django_filters.NumberFilter()
+    flagged = django_filters.BooleanFilter(method="filter_flagged", label=_("flagged (R-MEM-1)"))
+
+    class Meta:
+        model = MemberDevelopment
+        fields = ["source"]
+
+    def filter_flagged(self, qs, name, value):
+        if value is None:
+            return qs
+        import datetime as dt
+
+        from cadres.selectors_members import member_development_flags
+        from core.models import OrgUnit
+
+        year = self.form.cleaned_data.get("year")
+        year = int(year) if year and 2000 <= year <= 2200 else dt.date.today().year
+        units = OrgUnit.objects.filter(pk__in=qs.values("unit_id"))
+        flagged = [s.unit.pk for s in member_development_flags(year=year, units=units)["flagged"]]
+        return qs.filter(unit_id__in=flagged) if value else qs.exclude(unit_id__in=flagged)

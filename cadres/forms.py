@@ -161,6 +161,15 @@ class AppointmentForm(ServiceModelForm):
         if creating:
             # An appointment is ended with its own confirmed step, not typed in when created.
             del self.fields["end_date"], self.fields["end_reason"]
+            # R-MEM-1: a refused nomination may be recorded all the same, with the reason kept.
+            self.fields["override_reason"] = forms.CharField(
+                label=_("Reason for the exception"), required=False, max_length=200,
+                help_text=_("Only when the person may not be nominated (R-MEM-1) and is appointed all the same."))
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("override_reason", None)
+        return data
 
 
 class AppointmentEndForm(forms.Form):

@@ -14,6 +14,7 @@ from .choices import (
     Education,
     EndReason,
     Gender,
+    MemberDevelopmentSource,
     ReserveStatus,
     SelectionMethod,
     SourceChannel,
@@ -204,3 +205,36 @@ class ReserveCandidate(models.Model):
     @classmethod
     def scope_secretary_q(cls, user):
         return Q(person__user=user)
+
+
+class MemberDevelopment(models.Model):
+    """R-MEM-1: how many new party members a branch developed in a year."""
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("branch"), on_delete=models.PROTECT,
+                             related_name="member_development")
+    year = models.PositiveSmallIntegerField(_("year"))
+    new_members = models.PositiveIntegerField(_("new members"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=MemberDevelopmentSource.choices,
+                              default=MemberDevelopmentSource.ENTERED)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "unit__path"
+
+    class Meta:
+        verbose_name = _("member development")
+        verbose_name_plural = _("member development")
+        ordering = ["unit__path", "-year"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="member_development_once_per_year")]
+
+    def __str__(self):
+        return f"{self.unit} {self.year}: {self.new_members}"
+
+    @classmethod
+    def scope_secretary_q(cls, user):
+        # A secretary sees their own branch's rows (R-ORG-2).
+        return Q(unit_id=user.unit_id)

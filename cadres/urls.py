@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cadres import views, views_import
+from cadres import views, views_import, views_members
 
 app_name = "cadres"
 urlpatterns: list = [
@@ -20,6 +20,9 @@ urlpatterns: list = [
     path("reports/reserve-coverage/", views.reserve_coverage_report, name="report_reserve_coverage"),
     path("reports/under-35/", views.under_35_report, name="report_under_35"),
     path("reports/talent-pool/", views.talent_pool_report, name="report_talent_pool"),
+    path("member-development/", views_members.member_development_page, name="member_development"),
+    path("member-development/import/", views_members.MemberDevelopmentImportView.as_view(),
+         name="member_development_import"),
     path("import/", views_import.ImportUploadView.as_view(), name="import-upload"),
     path("import/<int:pk>/", views_import.ImportPreviewView.as_view(), name="import-preview"),
     path("import/<int:pk>/confirm/", views_import.ImportConfirmView.as_view(), name="import-confirm"),

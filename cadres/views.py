@@ -33,6 +33,7 @@ from cadres.forms import (
     visible_units,
 )
 from cadres.models import Appointment, Person, ReserveCandidate
+from cadres.nominations import person_nomination_blocks
 from cadres.selectors import (
     age_on,
     current_secretary_subquery,
@@ -202,6 +203,7 @@ class PersonDetailView(LoginRequiredMixin, ScopedViewMixin, DetailView):
         context["reserve_entries"] = (ReserveCandidate.objects.visible_to(user).filter(person=person)
                                       .select_related("unit").order_by("-added_on"))
         context["history"] = person_history(user=user, person=person)
+        context["nomination_blocks"] = _blocks_for(person)
         context["age"] = age_on(person.birth_date, dt.date.today()) if person.birth_date else None
         context["can_edit"] = user.is_staff_role
         # R-SEC-1: masked unless staff of the subtree ask (?reveal=id_number,phone), which is logged.
@@ -262,6 +264,27 @@ class PersonUpdateView(RoleRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "person": person})
 
 
+# ---------------------------------------------------------------- nomination blocks (R-MEM-1, R-CLS-5)
+
+def _blocks_for(person) -> list:
+    """Why the person may not be nominated today (cadres.nominations: R-MEM-1 and the apps' reasons)."""
+    if person is None:
+        return []
+    return person_nomination_blocks(person=person, as_of=dt.date.today())
+
+
+def _initial_blocks(request) -> list:
+    """The blocks of the person a form is opened for (``?person=``), if the user may see them."""
+    pk = request.GET.get("person") or ""
+    if not (pk.isascii() and pk.isdigit()) or not 0 < int(pk) < 2**63:
+        return []
+    return _blocks_for(Person.objects.visible_to(request.user).filter(pk=int(pk)).first())
+
+
+def _form_blocks(form) -> list:
+    return _blocks_for(form.cleaned_data.get("person")) if hasattr(form, "cleaned_data") else []
+
+
 # ---------------------------------------------------------------- appointments (R-SEL-2..5)
 
 class AppointmentListView(FilteredListView):
@@ -281,20 +304,21 @@ class AppointmentCreateView(RoleRequiredMixin, View):
     def get(self, request):
         initial = {k: request.GET[k] for k in ("person", "unit", "role") if request.GET.get(k)}
         form = AppointmentForm(user=request.user, creating=True, initial=initial)
-        return render(request, self.template_name, {"form": form})
+        return render(request, self.template_name, {"form": form, "blocks": _initial_blocks(request)})
 
     def post(self, request):
         form = AppointmentForm(request.POST, user=request.user, creating=True)
         if form.is_valid():
             try:
-                appointment = appointment_create(data=form.service_data())
+                appointment = appointment_create(data=form.service_data(),
+                                                 override_reason=form.cleaned_data.get("override_reason", ""))
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, MSG_APPOINTMENT_CREATED.format(
                     person=appointment.person.name, unit=appointment.unit.name))
                 return redirect("cadres:person_detail", appointment.person_id)
-        return render(request, self.template_name, {"form": form})
+        return render(request, self.template_name, {"form": form, "blocks": _form_blocks(form)})
 
 
 class AppointmentUpdateView(RoleRequiredMixin, View):
@@ -303,7 +327,8 @@ class AppointmentUpdateView(RoleRequiredMixin, View):
     def get(self, request, pk):
         appointment = access_by_id(Appointment, user=request.user, pk=pk)
         return render(request, self.template_name, {
-            "form": AppointmentForm(user=request.user, instance=appointment), "appointment": appointment})
+            "form": AppointmentForm(user=request.user, instance=appointment), "appointment": appointment,
+            "blocks": _blocks_for(appointment.person)})
 
     def post(self, request, pk):
         appointment = access_by_id(Appointment, user=request.user, pk=pk)
@@ -317,7 +342,8 @@ class AppointmentUpdateView(RoleRequiredMixin, View):
                 messages.success(request, MSG_APPOINTMENT_SAVED)
                 return redirect("cadres:person_detail", appointment.person_id)
         appointment = access_by_id(Appointment, user=request.user, pk=pk)
-        return render(request, self.template_name, {"form": form, "appointment": appointment})
+        return render(request, self.template_name, {"form": form, "appointment": appointment,
+                                                     "blocks": _blocks_for(appointment.person)})
 
 
 class AppointmentEndView(RoleRequiredMixin, View):
@@ -378,7 +404,8 @@ class ReserveAddView(RoleRequiredMixin, View):
     def get(self, request):
         initial = {k: request.GET[k] for k in ("person", "unit") if request.GET.get(k)}
         initial.setdefault("added_on", dt.date.today())
-        return render(request, self.template_name, {"form": ReserveCandidateForm(user=request.user, initial=initial)})
+        return render(request, self.template_name, {"form": ReserveCandidateForm(user=request.user, initial=initial),
+                                                     "blocks": _initial_blocks(request)})
 
     def post(self, request):
         form = ReserveCandidateForm(request.POST, user=request.user)
@@ -389,8 +416,11 @@ class ReserveAddView(RoleRequiredMixin, View):
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, MSG_RESERVE_ADDED.format(person=entry.person.name, unit=entry.unit.name))
+                # R-MEM-1, R-CLS-5: a reserve entry is not a nomination; the reasons are shown as a warning.
+                for block in _blocks_for(entry.person):
+                    messages.warning(request, block.message)
                 return redirect("cadres:reserves")
-        return render(request, self.template_name, {"form": form})
+        return render(request, self.template_name, {"form": form, "blocks": _form_blocks(form)})
 
 
 class ReserveWithdrawView(RoleRequiredMixin, View):

@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from cadres.imports.readers import KIND_ROSTER, KIND_UNITS, read_table
+from cadres.imports.members import members_import_preview
+from cadres.imports.readers import KIND_MEMBERS, KIND_ROSTER, KIND_UNITS, read_table
 from cadres.imports.rejects import rejected_rows_xlsx
 from cadres.imports.roster import ERR_HAS_ERRORS, roster_import_preview
 from cadres.imports.units import units_import
@@ -45,7 +46,7 @@ from core.services.access_log import client_ip
 from core.formatting import list_text
 from core.services.jobs import job_create, job_enqueue, job_refuse
 
-IMPORT_JOB_KINDS = {KIND_ROSTER: "import_roster", KIND_UNITS: "import_units"}
+IMPORT_JOB_KINDS = {KIND_ROSTER: "import_roster", KIND_UNITS: "import_units", KIND_MEMBERS: "import_members"}
 PREVIEW_ROWS_SHOWN = 500
 
 MSG_APPLIED = _("Imported: {summary}.")
@@ -97,6 +98,10 @@ def _check(job: Job, user) -> dict:
     if job.params.get("kind") == KIND_UNITS:
         units, errors = units_import(user=user, table=table, dry_run=True)
         return {"table": table, "file_errors": [], "errors": errors, "plans": [], "units": units}
+    if job.params.get("kind") == KIND_MEMBERS:
+        preview = members_import_preview(user=user, table=table)
+        return {"table": table, "file_errors": [], "errors": preview.errors, "plans": preview.plans, "units": [],
+                "member_counts": preview.counts()}
     preview = roster_import_preview(user=user, rows=table)
     return {"table": table, "file_errors": [], "errors": preview.errors, "plans": preview.plans, "units": [],
             "preview": preview, "counts": preview.counts()}
@@ -119,13 +124,18 @@ class ImportUploadView(RoleRequiredMixin, FormView):
         except ValidationError as exc:
             form.add_error("file", exc.messages)
             return self.form_invalid(form)
-        safe_name = re.sub(r"[^\w.\-]+", "_", upload.name)[-80:] or "upload"
-        stored = default_storage.save(f"imports/{uuid.uuid4().hex}/{safe_name}", ContentFile(data))
-        # Kept in params, not in Job.file: the jobs page offers Job.file for download, and the
-        # upload (ID numbers included) must not be served from the media URL.
-        job = job_create(kind=IMPORT_JOB_KINDS[kind], user=self.request.user,
-                         params={"kind": kind, "filename": upload.name, "path": stored})
+        job = import_job_store(user=self.request.user, kind=kind, filename=upload.name, data=data)
         return redirect("cadres:import-preview", pk=job.pk)
+
+
+def import_job_store(*, user, kind: str, filename: str, data: bytes) -> Job:
+    """Keep an upload under MEDIA_ROOT/imports/ and name it on a pending job of its uploader."""
+    safe_name = re.sub(r"[^\w.\-]+", "_", filename)[-80:] or "upload"
+    stored = default_storage.save(f"imports/{uuid.uuid4().hex}/{safe_name}", ContentFile(data))
+    # Kept in params, not in Job.file: the jobs page offers Job.file for download, and the
+    # upload (ID numbers included) must not be served from the media URL.
+    return job_create(kind=IMPORT_JOB_KINDS[kind], user=user,
+                      params={"kind": kind, "filename": filename, "path": stored})
 
 
 class ImportPreviewView(RoleRequiredMixin, TemplateView):
@@ -139,6 +149,8 @@ class ImportPreviewView(RoleRequiredMixin, TemplateView):
         context["job"] = job
         context["kind"] = job.params.get("kind")
         context["filename"] = job.params.get("filename", "")
+        context["upload_url"] = reverse("cadres:member_development_import" if context["kind"] == KIND_MEMBERS
+                                        else "cadres:import-upload")
         if job.state == JobState.SUCCEEDED:
             context["result"] = job.result or {}
             return context
@@ -170,6 +182,7 @@ def _summary(result: dict) -> str:
         "units_created": _("units created"), "people_created": _("people created"),
         "people_updated": _("people updated"), "appointments_created": _("appointments created"),
         "appointments_updated": _("appointments updated"), "unchanged": _("rows unchanged"),
+        "members_created": _("years recorded"), "members_updated": _("years corrected"),
     }
     return list_text([f"{labels[k]} {result[k]}" for k in labels if k in result])
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment.choices import HONOUR_NEXT_STAGE, HonourKind, HonourLevel, HonourStage, ListingKind, Tier
 from assessment.models import BranchListing, Classification, Honour, Sanction
+from cadres.nominations import person_nomination_blocks
 from core.services.policies import policy_effective
 
 ERR_NOT_GOOD = _("Only branches rated good in {year} can be honoured; {unit} is rated {tier} (R-HON-1).")
@@ -44,6 +45,12 @@ def honour_nominate(*, kind: str, year: int, unit, by, person=None, level: str =
             raise ValidationError({"person": [ERR_PERSON_NOT_IN_BRANCH]})
         if Sanction.objects.filter(person=person, applies_to_year=year).exists():
             raise ValidationError({"person": [ERR_SANCTIONED.format(person=person.name, year=year)]})
+        if kind == HonourKind.OUTSTANDING_SECRETARY:
+            # R-MEM-1: the secretary of a village branch without new members is not put forward either.
+            blocks = [b for b in person_nomination_blocks(person=person, as_of=timezone.localdate())
+                      if b.rule == "R-MEM-1"]
+            if blocks:
+                raise ValidationError({"person": [b.message for b in blocks]})
         # R-HON-3: an outstanding party worker is granted the policy's recuperation days.
         recuperation = policy_effective(unit=unit, year=year).recuperation_days
     return Honour.objects.create(kind=kind, year=year, unit=unit, person=person, level=level, stage=stage,

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from cadres.models import Appointment, Person, ReserveCandidate
+from cadres.models import Appointment, MemberDevelopment, Person, ReserveCandidate
 from core.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from core.models import OrgUnit
 
@@ -93,3 +93,16 @@ class ReserveCandidateSerializer(ScopedModelSerializer):
         fields = ["id", "person", "person_name", "unit", "unit_name", "sector", "added_on", "cultivation_plan",
                   "assigned_training", "status", "closed_on"]
         validators = []
+
+
+class MemberDevelopmentSerializer(ScopedModelSerializer):
+    """R-MEM-1: one branch's new members of one year; written through member_development_set (an upsert)."""
+
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    source_display = serializers.CharField(source="get_source_display", read_only=True)
+
+    class Meta:
+        model = MemberDevelopment
+        fields = ["id", "unit", "unit_name", "year", "new_members", "note", "source", "source_display", "updated_at"]
+        read_only_fields = ["source", "updated_at"]
+        validators = []  # (unit, year) twice is an update of the year's row, not an error

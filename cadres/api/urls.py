@@ -6,6 +6,7 @@ from cadres.api import views
 router = DefaultRouter()
 router.register("people", views.PersonViewSet, basename="person")
 router.register("appointments", views.AppointmentViewSet, basename="appointment")
+router.register("member-development", views.MemberDevelopmentViewSet, basename="member-development")
 router.register("reserve-candidates", views.ReserveCandidateViewSet, basename="reserve-candidate")
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("reports/under-35/", views.Under35Report.as_view(), name="report-under-35"),
     path("reports/talent-pool/", views.TalentPoolReport.as_view(), name="report-talent-pool"),
     path("reports/dual-leaders/", views.DualLeaderReport.as_view(), name="report-dual-leaders"),
+    path("reports/member-development/", views.MemberDevelopmentReport.as_view(), name="report-member-development"),
     path("reports/units-by-sector/", views.UnitsBySectorReport.as_view(), name="report-units-by-sector"),
     *router.urls,
 ]

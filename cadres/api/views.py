@@ -12,14 +12,19 @@ from rest_framework.views import APIView
 
 from cadres.api.serializers import (
     AppointmentSerializer,
+    MemberDevelopmentSerializer,
     PersonListSerializer,
     PersonPickerSerializer,
     PersonSerializer,
     ReserveCandidateSerializer,
 )
 from cadres.choices import Education, EndReason, Specialty
-from cadres.filtersets import AppointmentFilterSet, PersonFilterSet, ReserveCandidateFilterSet
-from cadres.models import Appointment, Person, ReserveCandidate
+from cadres.filtersets import (
+    AppointmentFilterSet, MemberDevelopmentFilterSet, PersonFilterSet, ReserveCandidateFilterSet,
+)
+from cadres.models import Appointment, MemberDevelopment, Person, ReserveCandidate
+from cadres.selectors_members import member_development_flags
+from cadres.services.members import member_development_set
 from cadres.selectors import (
     dual_leader_share, people_search, reserve_coverage, talent_pool, under_35_ledger, units_by_sector,
 )
@@ -29,7 +34,8 @@ from cadres.services.personal_data import person_reveal, reveal_fields_parse
 from cadres.services.reserves import reserve_candidate_add, reserve_candidate_update
 from core.api.pagination import StandardPagination
 from core.api.search import PickerSearchFilter, wants_picker
-from core.api.views import query_year
+from core.api.views import query_unit, query_year
+from core.models import OrgUnit
 from core.api.viewsets import ScopedModelViewSet
 from core.services.access_log import client_ip
 from core.choices import Sector
@@ -219,3 +225,48 @@ class UnitsBySectorReport(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         return Response(units_by_sector(user=request.user))
+
+
+class MemberDevelopmentViewSet(ScopedModelViewSet):
+    """R-MEM-1: new members per branch and year; staff record them (a second record of a year corrects it)."""
+
+    queryset = MemberDevelopment.objects.select_related("unit")
+    serializer_class = MemberDevelopmentSerializer
+    filterset_class = MemberDevelopmentFilterSet
+    ordering_fields = ["year", "unit__path", "new_members"]
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        serializer.instance = member_development_set(unit=d["unit"], year=d["year"], new_members=d["new_members"],
+                                                     note=d.get("note", ""), by=self.request.user)
+
+    def perform_update(self, serializer):
+        row, d = serializer.instance, serializer.validated_data
+        # The branch and the year name the row: an update changes its count and note only.
+        serializer.instance = member_development_set(unit=row.unit, year=row.year,
+                                                     new_members=d.get("new_members", row.new_members),
+                                                     note=d.get("note", row.note), by=self.request.user)
+
+
+def _member_status(status) -> dict:
+    return {**_unit_ref(status.unit), "window": status.window,
+            "new_members": {str(y): status.counts.get(y) for y in status.window},
+            "missing_years": status.missing_years, "explanation": status.explain()}
+
+
+class MemberDevelopmentReport(APIView):
+    """R-MEM-1: the village branches flagged for a year (no new member in the policy's successive years),
+    and those whose years are not all recorded, within the caller's subtree or the unit asked for."""
+
+    @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("unit", int)],
+                   responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        year = query_year(request)
+        unit = query_unit(request)
+        units = OrgUnit.objects.visible_to(request.user)
+        if unit is not None:
+            units = units.filter(path__startswith=unit.path)
+        flags = member_development_flags(year=year, units=units)
+        return Response({"rule": "R-MEM-1", "year": year, "unit": unit.pk if unit else None,
+                         "flagged": [_member_status(s) for s in flags["flagged"]],
+                         "not_recorded": [_member_status(s) for s in flags["not_recorded"]]})

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
-from cadres.imports.readers import KIND_UNITS, read_table
+from cadres.imports.members import members_import_apply, members_import_preview
+from cadres.imports.readers import KIND_MEMBERS, KIND_UNITS, read_table
 from cadres.imports.roster import ERR_HAS_ERRORS, roster_import_apply, roster_import_preview
 from cadres.imports.units import units_import
 from core.models import Job
@@ -38,6 +39,9 @@ def _apply(job: Job, report) -> dict:
         if errors:
             raise ValidationError({"file": [ERR_HAS_ERRORS]})
         return {"units_created": len(created)}
+    if job.params.get("kind") == KIND_MEMBERS:
+        return members_import_apply(user=user, preview=members_import_preview(user=user, table=table),
+                                    report=report)
     preview = roster_import_preview(user=user, rows=table)
     return roster_import_apply(user=user, preview=preview, report=report)
 

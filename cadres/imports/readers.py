@@ -34,14 +34,24 @@ ERR_BINARY = _("The file is neither an Excel workbook (.xlsx, .xls) nor a CSV te
 ERR_NO_HEADER = _("No header row was found: the first rows must include the columns {columns}.")
 
 FORMAT_XLSX, FORMAT_XLS, FORMAT_CSV = "xlsx", "xls", "csv"
-KIND_ROSTER, KIND_UNITS = "roster", "units"
+KIND_ROSTER, KIND_UNITS, KIND_MEMBERS = "roster", "units", "members"
+
+# R-MEM-1: the columns of a member-development sheet as counties type them (cadres.imports.members).
+MEMBER_UNIT_HEADERS = ("组织代码", "单位代码", "党组织代码", "代码", "组织名称", "单位名称", "党组织名称",
+                       "党支部名称", "支部名称", "名称", "村名")
+MEMBER_YEAR_HEADERS = ("年度", "年份", "年", "统计年度", "发展年度")
+MEMBER_COUNT_HEADERS = ("新发展党员数", "新发展党员数(人)", "新发展党员人数", "新发展党员", "发展党员数",
+                        "发展党员数(人)", "发展党员人数", "发展党员", "新发展党员数(名)", "发展党员(人)")
 
 # The header row of a kind is the first row holding all the columns of one of its sets.
 HEADER_MARKERS = {
     KIND_ROSTER: (("姓名", "公民身份号码"), ("姓名", "身份证号码"), ("姓名", "身份证号")),
     KIND_UNITS: (("组织代码", "组织名称"),),
+    KIND_MEMBERS: tuple((u, y, c) for u in MEMBER_UNIT_HEADERS for y in MEMBER_YEAR_HEADERS
+                        for c in MEMBER_COUNT_HEADERS),
 }
-HEADER_MARKER_TEXT = {KIND_ROSTER: "姓名, 公民身份号码", KIND_UNITS: "组织代码, 组织名称"}
+HEADER_MARKER_TEXT = {KIND_ROSTER: "姓名, 公民身份号码", KIND_UNITS: "组织代码, 组织名称",
+                      KIND_MEMBERS: "组织名称（或组织代码）, 年度, 新发展党员数"}
 # Only so many rows are searched for the header: a title, a 填报单位 row, a blank row or two.
 HEADER_SEARCH_ROWS = 30
 # A row starting with one of these is a note under the table (填表说明：…); reading stops there.

@@ -17,6 +17,10 @@ ERR_VOTES_FOR = _("Votes for cannot exceed votes cast.")
 ERR_VOTES_CAST = _("Votes cast cannot exceed eligible voters.")
 ERR_VOTES_NOT_ELECTION = _("Vote counts are kept only for elections.")
 ERR_ALREADY_ENDED = _("This appointment has ended already.")
+ERR_NOMINATION_BLOCKED = _(
+    "{block} To record the appointment all the same, give the reason for the exception in “{field}”."
+)
+OVERRIDE_NOTE = "【R-MEM-1 例外】{reason}"
 
 APPOINTMENT_FIELDS = (
     "person", "unit", "role", "start_date", "planned_end_date", "end_date", "end_reason", "selection_method",
@@ -93,9 +97,34 @@ def _close_reserve_entries(appointment: Appointment) -> int:
     ).update(status=ReserveStatus.APPOINTED, closed_on=appointment.start_date)
 
 
-def appointment_create(*, data: dict) -> Appointment:
+def appointment_secretary_blocks(*, appointment: Appointment) -> list:
+    """R-MEM-1: the nomination blocks that refuse making the person secretary of the appointment's unit."""
+    from cadres.nominations import person_nomination_blocks
+
+    if appointment.role != AppointmentRole.SECRETARY or not appointment.person_id or not appointment.unit_id:
+        return []
+    as_of = appointment.start_date or dt.date.today()
+    return [b for b in person_nomination_blocks(person=appointment.person, as_of=as_of)
+            if b.refuses_secretary_at == appointment.unit_id]
+
+
+def appointment_create(*, data: dict, override_reason: str = "") -> Appointment:
+    """R-SEL-2, R-MEM-1: a new post; a secretary of a branch flagged under R-MEM-1 is not nominated there
+    again unless staff record the reason for the exception (kept in the notes and the history)."""
     appointment = Appointment(**{k: v for k, v in data.items() if k in APPOINTMENT_FIELDS})
     appointment_validate(appointment)
+    override_reason = (override_reason or "").strip()
+    blocks = appointment_secretary_blocks(appointment=appointment)
+    if blocks and not override_reason:
+        from django.utils.translation import gettext
+
+        raise ValidationError({"override_reason": [
+            ERR_NOMINATION_BLOCKED.format(block=b.message, field=gettext("Reason for the exception"))
+            for b in blocks]})
+    if blocks:
+        note = OVERRIDE_NOTE.format(reason=override_reason)
+        appointment.notes = f"{appointment.notes}\n{note}".strip() if appointment.notes else note
+        appointment._change_reason = f"R-MEM-1 override: {override_reason}"[:100]
     with transaction.atomic():
         _save(appointment)
         _close_reserve_entries(appointment)

@@ -87,6 +87,8 @@ PAGES = {
                     lambda c: [r["label"] for r in c["by_township"] + c["by_sector"]]),
     "upgrade-targets": (lambda w: "year=2024", False, "上年等次", lambda c: [g["label"] for g in c["groups"]]),
     "enterprise-coverage": (lambda w: "year=2020", False, "组织代码", lambda c: [r["unit"].code for r in c["rows"]]),
+    # R-MEM-1: no branch of the world is flagged, so the filter empties the list
+    "member-development": (lambda w: "state=flagged", True, "组织代码", lambda c: [s.unit.code for s in c["statuses"]]),
 }
 DEFAULT_QUERY = {"units": lambda w: "q=" + w.village_a1.code[:4]}  # the search page needs a question
 

@@ -29,6 +29,7 @@ OBJECTS = {
     "api/v1/^people/": "person_a1",
     "api/v1/^appointments/": "appointment_a1",
     "api/v1/^reserve-candidates/": "reserve_a",
+    "api/v1/^member-development/": "member_development_a",
     "api/v1/^courses/": "course_a",
     "api/v1/^attendances/": "attendance_a",
     "api/v1/^cycles/": "cycle_a",
@@ -71,6 +72,8 @@ QUERIES = {
     "api/v1/reports/upgrade-targets/": "unit={unit}&year=2025",
     "api/v1/reports/calibration/": "unit={unit}&year=2025",
     "api/v1/reports/reserve-coverage/": "year=2025",
+    "api/v1/reports/member-development/": "unit={unit}&year=2025",
+    "cadres/member-development/": "year=2025",
     "cadres/reports/reserve-coverage/": "year=2025",
     "assessment/upgrade-targets/behind/": "year=2025&tier=poor",
     "cadres/export/people/": "format=csv",  # the other exports are .xlsx, scanned unzipped
@@ -608,6 +611,20 @@ ROWS: dict[str, dict[str, str]] = {
     'api/v1/^policies/effective/$': {'GET HEAD HTML': 'anon=401 staff,adm_in=200 *=400'},
     'api/v1/^policies/effective\\.(?P<format>[a-z0-9]+)/?$': {'GET HEAD': 'anon=401 staff,adm_in=200 *=400'},
     'api/v1/^policies\\.(?P<format>[a-z0-9]+)/?$': {'POST': 'anon=401 sec,sec2,sup=403 *=400'},
+    # R-MEM-1: staff record new members; a secretary reads their own branch's rows
+    'api/v1/^member-development/$': {'HTML': 'anon=401 *=200', 'POST': 'anon=401 sec,sec2,sup=403 *=400'},
+    'api/v1/^member-development/(?P<pk>[^/.]+)/$': {
+        'GET HEAD HTML': 'anon=401 sec,sup,staff,adm_in=200 *=404',
+        'PATCH': 'adm_in,staff=200 anon=401 sec,sec2,sup=403 *=404',
+        'PUT': 'adm_in,staff=400 anon=401 sec,sec2,sup=403 *=404',
+    },
+    'api/v1/^member-development/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$': {
+        'GET HEAD': 'anon=401 sec,sup,staff,adm_in=200 *=404',
+        'PATCH': 'adm_in,staff=200 anon=401 sec,sec2,sup=403 *=404',
+        'PUT': 'adm_in,staff=400 anon=401 sec,sec2,sup=403 *=404',
+    },
+    'api/v1/^member-development\\.(?P<format>[a-z0-9]+)/?$': {'POST': 'anon=401 sec,sec2,sup=403 *=400'},
+    'api/v1/reports/member-development/': {'GET HEAD HTML': 'anon=401 staff,adm_in=200 *=400'},
     'api/v1/^reserve-candidates/$': {'HTML': 'anon=401 *=200', 'POST': 'anon=401 sec,sec2,sup=403 *=400'},
     'api/v1/^reserve-candidates/(?P<pk>[^/.]+)/$': {
         'GET HEAD HTML': 'anon=401 sup,staff,adm_in=200 *=404',
@@ -763,6 +780,9 @@ ROWS: dict[str, dict[str, str]] = {
         'DELETE PATCH POST PUT': 'anon=302 sec,sec2=403 *=405',
         'GET HEAD': 'anon=302 sec,sec2=403 *=200',
     },
+    # R-MEM-1: the page answers everyone who logs in (a secretary sees their branch); staff write in place
+    'cadres/member-development/': {'DELETE PATCH PUT': 'anon=302 *=405', 'POST': 'anon=302 sec,sec2,sup=403 *=302'},
+    'cadres/member-development/import/': {'GET HEAD POST PUT': 'anon=302 sec,sec2,sup=403 *=200'},
     'cadres/import/': {'GET HEAD POST PUT': 'anon=302 sec,sec2,sup=403 *=200'},
     'cadres/import/<int:pk>/': {
         'GET HEAD': 'anon=302 sec,sec2,sup=403 staff=200 *=404',
@@ -832,6 +852,8 @@ ROWS: dict[str, dict[str, str]] = {
     'exports/people.xlsx': {'DELETE PATCH': 'anon=302 *=405'},
     'exports/reserve-coverage.csv': {'DELETE PATCH': 'anon=302 *=405'},
     'exports/reserve-coverage.xlsx': {'DELETE PATCH': 'anon=302 *=405'},
+    'exports/member-development.csv': {'DELETE PATCH': 'anon=302 *=405'},
+    'exports/member-development.xlsx': {'DELETE PATCH': 'anon=302 *=405'},
     'exports/reserves.csv': {'DELETE PATCH': 'anon=302 *=405'},
     'exports/reserves.xlsx': {'DELETE PATCH': 'anon=302 *=405'},
     'exports/scores.csv': {'DELETE PATCH': 'anon=302 *=405', 'GET HEAD': 'anon=302 sec,sec2=403 *=200'},

@@ -119,6 +119,11 @@ def build_world() -> World:
     w.person_a2 = PersonFactory(unit=w.village_a2, user=u["sec2"], phone="13900000002")
     w.appointment_a2 = AppointmentFactory(person=w.person_a2, unit=w.village_a2, role=AppointmentRole.SECRETARY)
     w.reserve_a = ReserveCandidateFactory(unit=w.village_a2)
+    # R-MEM-1: village A1 recorded no new member in 2024 and 2025, so it is flagged and its secretary blocked
+    from cadres.models import MemberDevelopment
+    w.member_development_a = MemberDevelopment.objects.create(unit=w.village_a1, year=2025, new_members=0,
+                                                              note="n", updated_by=u["staff"])
+    MemberDevelopment.objects.create(unit=w.village_a1, year=2024, new_members=0, note="n")
     w.person_b1 = PersonFactory(unit=w.village_b1)
     w.appointment_b1 = AppointmentFactory(person=w.person_b1, unit=w.village_b1)
 
