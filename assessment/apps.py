@@ -92,3 +92,9 @@ class AssessmentConfig(AppConfig):
         from assessment.exports import register_assessment_exports
 
         register_assessment_exports()
+
+        # R-TLK-1: each published assessment calls for a talk with every secretary it assessed.
+        from assessment.services.talks import annual_assessment_talks_missing
+        from cadres.talk_requirements import register_talk_requirement
+
+        register_talk_requirement("assessment.annual", annual_assessment_talks_missing)

@@ -16,6 +16,11 @@ def _register_statuses():
     register_status("cadres.import_action", [("create", _("new")), ("update", _("update")),
                                              ("unchanged", _("unchanged"))],
                     {"create": "blue", "update": "amber", "unchanged": "grey"})
+    # R-TLK-1: the due list's tag per requirement (a missing occasion's talk, or the regular one overdue)
+    from cadres.selectors_talks import REQUIREMENT_LABELS
+
+    register_status("cadres.talk_due", list(REQUIREMENT_LABELS.items()),
+                    {k: ("red" if k == "overdue" else "amber") for k in REQUIREMENT_LABELS})
 
 
 def _register_job_summaries():
@@ -59,6 +64,13 @@ class CadresConfig(AppConfig):
         from core.selectors import register_subtree_counter
 
         register_subtree_counter("secretaries", secretaries_below)
+
+        # R-TLK-1 / R-JOB-2: the talks part of the daily sweep
+        from cadres.sweeps import talks_due_sweep
+        from core.sweeps import register_sweep
+
+        register_sweep("cadres.talks", talks_due_sweep, label=_("Talks due"), order=50)
+        # The talks are reached from the people list's and each person's page (the nav is full).
 
         register_nav_item(label=_("Import"), url_name="cadres:import-upload", roles=("staff",), order=60,
                           active_prefix="/cadres/import/")

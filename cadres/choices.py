@@ -122,3 +122,13 @@ class ReserveStatus(models.TextChoices):
 
 YES_NO_ALIASES = {"是": True, "否": False, "yes": True, "no": False, "y": True, "n": False, "1": True, "0": False,
                   "true": True, "false": False, "√": True, "×": False, "": False}
+
+
+class TalkKind(models.TextChoices):
+    """R-TLK-1: the occasions of a talk (谈心谈话) — 000 item 14, 004 第九条."""
+
+    APPOINTMENT = "appointment", _("Appointment talk")
+    REAPPOINTMENT = "reappointment", _("Reappointment talk")
+    DEPARTURE = "departure", _("Departure talk")
+    ANNUAL_ASSESSMENT = "annual_assessment", _("Annual assessment talk")
+    REGULAR = "regular", _("Regular talk")

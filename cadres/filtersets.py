@@ -2,12 +2,12 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Sector
-from core.filtersets import ScopedFilterSet, WithinUnitFilter
+from core.filtersets import ScopedFilterSet, WithinUnitFilter, YearFilter
 
-from .choices import AppointmentRole, Education, ReserveStatus, SelectionMethod, SourceChannel, Specialty
-from .models import Appointment, Person, ReserveCandidate
+from .choices import AppointmentRole, Education, ReserveStatus, SelectionMethod, SourceChannel, Specialty, TalkKind
+from .models import Appointment, Person, ReserveCandidate, Talk
 
-__all__ = ["AppointmentFilterSet", "PersonFilterSet", "ReserveCandidateFilterSet", "WithinUnitFilter"]
+__all__ = ["AppointmentFilterSet", "PersonFilterSet", "ReserveCandidateFilterSet", "TalkFilterSet", "WithinUnitFilter"]
 
 
 class PersonFilterSet(ScopedFilterSet):
@@ -51,3 +51,17 @@ class ReserveCandidateFilterSet(ScopedFilterSet):
     class Meta:
         model = ReserveCandidate
         fields = ["person", "sector"]
+
+
+class TalkFilterSet(ScopedFilterSet):
+    """R-TLK-1: talks by person, branch (whole subtree), kind, date range and year."""
+
+    unit = WithinUnitFilter()
+    kind = django_filters.MultipleChoiceFilter(choices=TalkKind.choices, label=_("kind of talk"))
+    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("talked on or after"))
+    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("talked on or before"))
+    year = YearFilter(field_name="date", lookup_expr="year", label=_("year"))
+
+    class Meta:
+        model = Talk
+        fields = ["person"]

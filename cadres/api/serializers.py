@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from cadres.models import Appointment, Person, ReserveCandidate
+from cadres.models import Appointment, Person, ReserveCandidate, Talk
 from core.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from core.models import OrgUnit
 
@@ -93,3 +93,22 @@ class ReserveCandidateSerializer(ScopedModelSerializer):
         fields = ["id", "person", "person_name", "unit", "unit_name", "sector", "added_on", "cultivation_plan",
                   "assigned_training", "status", "closed_on"]
         validators = []
+
+
+class TalkSerializer(ScopedModelSerializer):
+    """R-TLK-1: a talk; the branch defaults to the person's current secretary post."""
+
+    person = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all())
+    unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), required=False, allow_null=True)
+    appointment = ScopedPrimaryKeyRelatedField(queryset=Appointment.objects.all(), required=False, allow_null=True)
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Talk
+        fields = ["id", "person", "person_name", "unit", "unit_name", "date", "kind", "kind_display",
+                  "talker_name", "talker_position", "talker_user", "notes", "appointment", "created_by",
+                  "created_at"]
+        read_only_fields = ["created_by", "created_at"]
+        extra_kwargs = {"talker_name": {"required": True}}

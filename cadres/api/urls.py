@@ -7,6 +7,7 @@ router = DefaultRouter()
 router.register("people", views.PersonViewSet, basename="person")
 router.register("appointments", views.AppointmentViewSet, basename="appointment")
 router.register("reserve-candidates", views.ReserveCandidateViewSet, basename="reserve-candidate")
+router.register("talks", views.TalkViewSet, basename="talk")
 
 urlpatterns = [
     path("reports/reserve-coverage/", views.ReserveCoverageReport.as_view(), name="report-reserve-coverage"),
@@ -14,5 +15,6 @@ urlpatterns = [
     path("reports/talent-pool/", views.TalentPoolReport.as_view(), name="report-talent-pool"),
     path("reports/dual-leaders/", views.DualLeaderReport.as_view(), name="report-dual-leaders"),
     path("reports/units-by-sector/", views.UnitsBySectorReport.as_view(), name="report-units-by-sector"),
+    path("reports/talks-due/", views.TalksDueReport.as_view(), name="report-talks-due"),
     *router.urls,
 ]
