@@ -32,7 +32,7 @@ def _register_job_summaries():
         "appointments_created": _("Appointments added"), "appointments_updated": _("Appointments updated"),
         "reserves_closed": _("Reserve entries closed"), "units_created": _("Organisations added"),
         "units": _("Organisations"), "branches": _("Branches"), "people": _("People"),
-        "appointments": _("Appointments"), "reserve_candidates": _("Reserve candidates"),
+        "appointments": _("Appointments"), "reserve_candidates": _("Reserve candidates"), "talks": _("Talks"),
     })
     for kind in ("import_roster", "import_units", "seed_demo"):
         register_job_summary(kind, template_name="core/job_summaries/generic.html")
