@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.decorators.http import require_safe
 
 from cadres.choices import TalkKind
 from cadres.filtersets import TalkFilterSet
@@ -140,6 +141,7 @@ def talks_due_rows(request):
 
 
 @login_required
+@require_safe
 def talks_due(request):
     """R-TLK-1: the secretaries whose talk is missing or overdue, each with a link to record it."""
     form, unit, as_of, rows = talks_due_rows(request)

@@ -119,6 +119,12 @@ def build_world() -> World:
     w.person_a2 = PersonFactory(unit=w.village_a2, user=u["sec2"], phone="13900000002")
     w.appointment_a2 = AppointmentFactory(person=w.person_a2, unit=w.village_a2, role=AppointmentRole.SECRETARY)
     w.reserve_a = ReserveCandidateFactory(unit=w.village_a2)
+    # R-TLK-1: a talk with village A2's secretary, recorded by county A's staff
+    from cadres.models import Talk
+
+    w.talk_a = Talk.objects.create(person=w.person_a2, unit=w.village_a2, appointment=w.appointment_a2,
+                                   date=dt.date(2025, 6, 1), kind="regular", talker_name="t", talker_position="p",
+                                   notes="n", created_by=u["staff"])
     w.person_b1 = PersonFactory(unit=w.village_b1)
     w.appointment_b1 = AppointmentFactory(person=w.person_b1, unit=w.village_b1)
 
