@@ -87,6 +87,8 @@ PAGES = {
                     lambda c: [r["label"] for r in c["by_township"] + c["by_sector"]]),
     "upgrade-targets": (lambda w: "year=2024", False, "上年等次", lambda c: [g["label"] for g in c["groups"]]),
     "enterprise-coverage": (lambda w: "year=2020", False, "组织代码", lambda c: [r["unit"].code for r in c["rows"]]),
+    "talks": (lambda w: f"unit={w.village_a1.pk}", True, "姓名", lambda c: [t.person.name for t in c["talks"]]),
+    "talks-due": (lambda w: "as_of=2020-01-01", True, "姓名", lambda c: [r.person.name for r in c["rows"]]),
 }
 DEFAULT_QUERY = {"units": lambda w: "q=" + w.village_a1.code[:4]}  # the search page needs a question
 
@@ -283,6 +285,7 @@ def _more_rows(city):
     from assessment.choices import DutyReportState, HonourKind, HonourLevel, ListingKind, Tier
     from assessment.models import BranchListing, Classification, DutyReport, EvaluationSample, Honour
     from cadres.choices import AppointmentRole
+    from cadres.models import Talk
     from tests.factories import AppointmentFactory, PersonFactory, ReserveCandidateFactory, make_unit
     from tests.training.factories import AttendanceFactory, CourseFactory
 
@@ -308,6 +311,8 @@ def _more_rows(city):
                                      created_by=city.users["staff"])
         Honour.objects.create(kind=HonourKind.OUTSTANDING_SECRETARY, year=2025, unit=unit, person=person,
                               level=HonourLevel.DISTRICT, created_by=city.users["staff"])
+        Talk.objects.create(person=person, unit=unit, date=dt.date.today() - dt.timedelta(days=290), kind="regular",
+                            talker_name="t")
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
