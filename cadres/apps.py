@@ -20,7 +20,8 @@ def _register_statuses():
     from cadres.selectors_talks import REQUIREMENT_LABELS
 
     register_status("cadres.talk_due", list(REQUIREMENT_LABELS.items()),
-                    {k: ("red" if k == "overdue" else "amber") for k in REQUIREMENT_LABELS})
+                    {"overdue": "red", "appointment": "amber", "departure": "violet", "annual_assessment": "orange",
+                     "reappointment": "indigo", "regular": "blue"})
 
 
 def _register_job_summaries():

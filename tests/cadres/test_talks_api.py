@@ -148,6 +148,7 @@ def test_the_talks_pages_list_record_and_show_the_due_rows(world, login):
     form = client.get(reverse("cadres:talk_create") + f"?person={world.person_a2.pk}&kind=departure")
     assert form.status_code == 200
     assert form.context["form"].initial == {"person": str(world.person_a2.pk), "kind": "departure"}
+    assert "杨志强 · 新华村党支部" in form.content.decode()  # the picker shows the person asked for
     response = client.post(reverse("cadres:talk_create"), {
         "person": world.person_a2.pk, "kind": "regular", "date": "2026-06-01", "talker_name": "李部长",
         "talker_position": "", "unit": "", "notes": "谈了产业"})
