@@ -115,3 +115,8 @@ class AssessmentConfig(AppConfig):
         from assessment.sweeps import register_assessment_sweeps
 
         register_assessment_sweeps()  # R-JOB-2: duty reports and evaluations due, in the one daily sweep
+        # R-TLK-1: each published assessment calls for a talk with every secretary it assessed.
+        from assessment.services.talks import annual_assessment_talks_missing
+        from cadres.talk_requirements import register_talk_requirement
+
+        register_talk_requirement("assessment.annual", annual_assessment_talks_missing)

@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import ScopedAdminMixin
 from core.uploads import ERR_TOO_MANY_ROWS, import_max_rows, upload_check_size, workbook_check
 
-from .models import Appointment, Person, ReserveCandidate
+from .models import Appointment, Person, ReserveCandidate, Talk
 from .resources import AppointmentResource, PersonResource
 
 
@@ -84,3 +84,12 @@ class ReserveCandidateAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("person", "unit", "status", "added_on")
     list_filter = ("status",)
     raw_id_fields = ("person", "unit")
+
+
+@admin.register(Talk)
+class TalkAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("person", "unit", "kind", "date", "talker_name")
+    list_filter = ("kind",)
+    search_fields = ("person__name", "talker_name")
+    raw_id_fields = ("person", "unit", "appointment", "talker_user")
+    date_hierarchy = "date"

@@ -20,6 +20,12 @@ def _register_statuses():
     register_status("cadres.import_action", [("create", _("new")), ("update", _("update")),
                                              ("unchanged", _("unchanged"))],
                     {"create": "blue", "update": "amber", "unchanged": "grey"})
+    # R-TLK-1: the due list's tag per requirement (a missing occasion's talk, or the regular one overdue)
+    from cadres.selectors_talks import REQUIREMENT_LABELS
+
+    register_status("cadres.talk_due", list(REQUIREMENT_LABELS.items()),
+                    {"overdue": "red", "appointment": "amber", "departure": "violet", "annual_assessment": "orange",
+                     "reappointment": "indigo", "regular": "blue"})
 
 
 def _register_job_summaries():
@@ -31,7 +37,7 @@ def _register_job_summaries():
         "appointments_created": _("Appointments added"), "appointments_updated": _("Appointments updated"),
         "reserves_closed": _("Reserve entries closed"), "units_created": _("Organisations added"),
         "units": _("Organisations"), "branches": _("Branches"), "people": _("People"),
-        "appointments": _("Appointments"), "reserve_candidates": _("Reserve candidates"),
+        "appointments": _("Appointments"), "reserve_candidates": _("Reserve candidates"), "talks": _("Talks"),
     })
     for kind in ("import_roster", "import_units", "seed_demo"):
         register_job_summary(kind, template_name="core/job_summaries/generic.html")
@@ -83,5 +89,12 @@ class CadresConfig(AppConfig):
         register_nav_item(label=_("Member development"), url_name="cadres:member_development",
                           roles=("staff", "supervisor", "secretary"), order=58,
                           active_prefix="/cadres/member-development/")
+        # R-TLK-1 / R-JOB-2: the talks part of the daily sweep
+        from cadres.sweeps import talks_due_sweep
+        from core.sweeps import register_sweep
+
+        register_sweep("cadres.talks", talks_due_sweep, label=_("Talks due"), order=50)
+        # The talks are reached from the people list's and each person's page (the nav is full).
+
         register_nav_item(label=_("Import"), url_name="cadres:import-upload", roles=("staff",), order=60,
                           active_prefix="/cadres/import/")

@@ -129,3 +129,13 @@ class MemberDevelopmentSource(models.TextChoices):
 
     ENTERED = "entered", _("Entered on the page")
     IMPORTED = "imported", _("Imported from Excel")
+
+
+class TalkKind(models.TextChoices):
+    """R-TLK-1: the occasions of a talk (谈心谈话) — 000 item 14, 004 第九条."""
+
+    APPOINTMENT = "appointment", _("Appointment talk")
+    REAPPOINTMENT = "reappointment", _("Reappointment talk")  # 连任谈话, as 000 item 14 names it
+    DEPARTURE = "departure", _("Departure talk")
+    ANNUAL_ASSESSMENT = "annual_assessment", _("Annual assessment talk")
+    REGULAR = "regular", _("Regular talk")

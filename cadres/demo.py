@@ -44,8 +44,9 @@ from cadres.choices import (
     SelectionMethod,
     SourceChannel,
     Specialty,
+    TalkKind,
 )
-from cadres.models import Appointment, Person, ReserveCandidate
+from cadres.models import Appointment, Person, ReserveCandidate, Talk
 from core.choices import BRANCH_LEVELS, JobState, Level, Role, Sector
 from core.models import AccessLog, Job, Notice, OrgUnit, Policy, User
 
@@ -778,7 +779,9 @@ class Seeder:
         self.chunk, self.as_of, self.progress = chunk, as_of, progress
         self.planner = TreePlanner(branches=branches, rng=random.Random(f"{seed}:tree"))
         self.maker = PeopleMaker(rng=random.Random(f"{seed}:people"), as_of=as_of)
-        self.counts = {"units": 0, "branches": 0, "people": 0, "appointments": 0, "reserve_candidates": 0}
+        self.counts = {"units": 0, "branches": 0, "people": 0, "appointments": 0, "reserve_candidates": 0,
+                       "talks": 0}
+        self.talk_rng = random.Random(f"{seed}:talks")  # its own stream: the other tables stay as they were
         self.marks: dict[str, OrgUnit] = {}
         self.history_date = timezone.now()
 
@@ -824,7 +827,10 @@ class Seeder:
             r.person = person
         self._bulk(Appointment, [a for a, _ in appointments])
         self._bulk(ReserveCandidate, [r for r, _ in reserves])
+        talks = self._talks([a for a, _ in appointments])
+        self._bulk(Talk, talks)
         c = self.counts
+        c["talks"] += len(talks)
         c["units"] += len(specs)
         c["branches"] += sum(1 for s in specs if s.is_branch)
         c["people"] += len(people)
@@ -832,6 +838,34 @@ class Seeder:
         c["reserve_candidates"] += len(reserves)
         # With DEBUG on, Django keeps the last 9000 statements; ours are megabytes each.
         connection.queries_log.clear()
+
+    def _talks(self, appointments: list[Appointment]) -> list[Talk]:
+        """R-TLK-1: most secretaries were talked with lately and at their appointment; some are overdue,
+        a few were never talked with, most who left had their departure talk — so the due list has some
+        rows but not all."""
+        rng, as_of, talks = self.talk_rng, self.as_of, []
+
+        def add(a, day, kind):
+            day = min(max(day, a.start_date), as_of)
+            talker, position = rng.choice(DEMO_TALKERS)
+            talks.append(Talk(person=a.person, unit_id=a.unit_id, appointment=a, date=day, kind=kind,
+                              talker_name=talker, talker_position=position, notes=rng.choice(DEMO_TALK_NOTES)))
+
+        for a in appointments:
+            if a.role != AppointmentRole.SECRETARY:
+                continue
+            if a.end_date is not None:
+                if a.end_date >= as_of - relativedelta(years=1) and rng.random() < 0.7:
+                    add(a, a.end_date + dt.timedelta(days=rng.randint(0, 20)), TalkKind.DEPARTURE)
+                continue
+            if rng.random() < 0.85:
+                add(a, a.start_date + dt.timedelta(days=rng.randint(0, 25)), TalkKind.APPOINTMENT)
+            luck = rng.random()
+            if luck < 0.75:  # talked with within the last five months
+                add(a, as_of - dt.timedelta(days=rng.randint(5, 150)), TalkKind.REGULAR)
+            elif luck < 0.92:  # the last talk was seven to eleven months ago: overdue
+                add(a, as_of - dt.timedelta(days=rng.randint(215, 330)), TalkKind.REGULAR)
+        return talks
 
     def _mark(self, s: UnitSpec) -> None:
         if s.level == Level.CITY:
@@ -929,6 +963,11 @@ class Seeder:
         Person.objects.filter(pk=person.pk).update(user=User.objects.get(username="secretary_demo"))
         return logins
 
+
+DEMO_TALKERS = (("周建国", "乡镇党委书记"), ("李卫东", "乡镇党委副书记"), ("陈丽华", "组织委员"),
+                ("刘志明", "县委组织部组织科科长"))
+DEMO_TALK_NOTES = ("了解班子运行和村务情况，提出工作要求。", "听取意见建议，帮助解决产业发展中的困难。",
+                   "谈思想、谈工作、谈家庭，给予关心鼓励。", "就换届后工作思路进行交流，明确年度重点任务。")
 
 DEMO_USERNAMES = ("admin", "city_staff", "county_staff", "township_supervisor", "secretary_demo")
 

@@ -79,6 +79,23 @@ def register_cadres_exports() -> None:
         row=lambda p: [p.name, p.unit.name, p.unit.get_sector_display(), _age(p, today()),
                        p.get_education_display(), p.get_specialty_display(), p.is_current_secretary],
     ))
+    from cadres import views_talks
+
+    register_export(TableExport(
+        name="talks", title="谈心谈话记录", page="cadres:talks", template="cadres/talk_list.html",
+        headers=("谈话日期", "姓名", "所在党组织", "组织代码", "谈话类型", "谈话人", "谈话人职务", "谈话内容"),
+        source=list_view_source(views_talks.TalkListView),
+        row=lambda t: [t.date, t.person.name, t.unit.name, t.unit.code, t.get_kind_display(), t.talker_name,
+                       t.talker_position, t.notes],
+    ))
+    register_export(TableExport(
+        name="talks-due", title="应谈未谈情况", page="cadres:talks_due", template="cadres/talks_due.html",
+        headers=("姓名", "所在党组织", "组织代码", "事项", "上次谈话日期", "应谈日期", "间隔（月）", "说明", "规则"),
+        source=lambda request: views_talks.talks_due_rows(request)[3],
+        row=lambda r: [r.person.name, r.unit.name, r.unit.code, r.requirement_label, r.last_talk_date, r.due_date,
+                       r.interval_months, r.reason, r.rule],
+        stamp=lambda request: views_talks.talks_due_rows(request)[2].strftime("%Y%m%d"),
+    ))
     register_export(TableExport(
         name="units", title="党组织查询结果", page="cadres:units", template="cadres/units_search.html",
         headers=("组织代码", "组织名称", "层级", "领域"),

@@ -2,13 +2,13 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Sector
-from core.filtersets import ScopedFilterSet, WithinUnitFilter
+from core.filtersets import ScopedFilterSet, WithinUnitFilter, YearFilter
 
-from .choices import AppointmentRole, Education, ReserveStatus, SelectionMethod, SourceChannel, Specialty
-from .models import Appointment, MemberDevelopment, Person, ReserveCandidate
+from .choices import AppointmentRole, Education, ReserveStatus, SelectionMethod, SourceChannel, Specialty, TalkKind
+from .models import Appointment, MemberDevelopment, Person, ReserveCandidate, Talk
 
 __all__ = ["AppointmentFilterSet", "MemberDevelopmentFilterSet", "PersonFilterSet", "ReserveCandidateFilterSet",
-           "WithinUnitFilter"]
+           "TalkFilterSet", "WithinUnitFilter"]
 
 
 class PersonFilterSet(ScopedFilterSet):
@@ -78,3 +78,17 @@ class MemberDevelopmentFilterSet(ScopedFilterSet):
         units = OrgUnit.objects.filter(pk__in=qs.values("unit_id"))
         flagged = [s.unit.pk for s in member_development_flags(year=year, units=units)["flagged"]]
         return qs.filter(unit_id__in=flagged) if value else qs.exclude(unit_id__in=flagged)
+
+
+class TalkFilterSet(ScopedFilterSet):
+    """R-TLK-1: talks by person, branch (whole subtree), kind, date range and year."""
+
+    unit = WithinUnitFilter()
+    kind = django_filters.MultipleChoiceFilter(choices=TalkKind.choices, label=_("kind of talk"))
+    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("talked on or after"))
+    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("talked on or before"))
+    year = YearFilter(field_name="date", lookup_expr="year", label=_("year"))
+
+    class Meta:
+        model = Talk
+        fields = ["person"]

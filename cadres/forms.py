@@ -10,7 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.utils.translation import gettext_lazy as _
 
 from cadres.api.serializers import person_label
-from cadres.choices import EndReason, Education, Specialty
+from cadres.choices import EndReason, Education, Specialty, TalkKind
 from cadres.models import Appointment, Person, ReserveCandidate
 from cadres.services.appointments import APPOINTMENT_FIELDS
 from cadres.services.id_numbers import validate_id_consistency, validate_id_number
@@ -222,3 +222,22 @@ class TalentPoolForm(forms.Form):
         if data.get("age_min") is not None and data.get("age_max") is not None and data["age_min"] > data["age_max"]:
             self.add_error("age_max", ERR_AGE_BAND)
         return data
+
+
+class TalkForm(forms.Form):
+    """R-TLK-1: a talk that took place; saved through talk_record / talk_update, which check the rules."""
+
+    person = PersonChoiceField(label=_("person"), queryset=Person.objects.none())
+    kind = forms.ChoiceField(label=_("kind of talk"), choices=TalkKind.choices, initial=TalkKind.REGULAR)
+    date = forms.DateField(label=_("talk date"), widget=DATE, initial=dt.date.today)
+    talker_name = forms.CharField(label=_("talked by"), max_length=50)
+    talker_position = forms.CharField(label=_("position of the talker"), max_length=100, required=False)
+    unit = UnitChoiceField(label=_("branch"), queryset=OrgUnit.objects.none(), required=False,
+                           help_text=_("Leave empty for the person's current secretary post."))
+    notes = forms.CharField(label=_("notes of the talk"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 5, "wide": True}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].for_user(user)
+        self.fields["unit"].queryset = visible_units(user)

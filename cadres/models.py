@@ -19,6 +19,7 @@ from .choices import (
     SelectionMethod,
     SourceChannel,
     Specialty,
+    TalkKind,
 )
 
 
@@ -238,3 +239,48 @@ class MemberDevelopment(models.Model):
     def scope_secretary_q(cls, user):
         # A secretary sees their own branch's rows (R-ORG-2).
         return Q(unit_id=user.unit_id)
+
+
+class Talk(models.Model):
+    """R-TLK-1: a talk (谈心谈话) with a secretary: when, on what occasion, who talked, what was said."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="talks")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="talks",
+        help_text=_("The branch the talk concerns; by default the person's current secretary post."),
+    )
+    date = models.DateField(_("talk date"))
+    kind = models.CharField(_("kind of talk"), max_length=20, choices=TalkKind.choices, default=TalkKind.REGULAR)
+    talker_name = models.CharField(_("talked by"), max_length=50)
+    talker_position = models.CharField(_("position of the talker"), max_length=100, blank=True)
+    talker_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("talker's login"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    notes = models.TextField(_("notes of the talk"), blank=True)
+    appointment = models.ForeignKey(
+        Appointment, verbose_name=_("appointment"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="talks", help_text=_("The appointment the talk belongs to (appointment, reappointment, departure)."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "unit__path"
+
+    class Meta:
+        verbose_name = _("talk")
+        verbose_name_plural = _("talks")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["person", "date"]), models.Index(fields=["kind", "date"])]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_kind_display()} · {self.date}"
+
+    @classmethod
+    def scope_secretary_q(cls, user):
+        return Q(person__user=user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cadres import views, views_import, views_members
+from cadres import views, views_import, views_members, views_talks
 
 app_name = "cadres"
 urlpatterns: list = [
@@ -17,6 +17,10 @@ urlpatterns: list = [
     path("reserves/", views.ReserveListView.as_view(), name="reserves"),
     path("reserves/new/", views.ReserveAddView.as_view(), name="reserve_add"),
     path("reserves/<int:pk>/withdraw/", views.ReserveWithdrawView.as_view(), name="reserve_withdraw"),
+    path("talks/", views_talks.TalkListView.as_view(), name="talks"),
+    path("talks/new/", views_talks.TalkCreateView.as_view(), name="talk_create"),
+    path("talks/due/", views_talks.talks_due, name="talks_due"),
+    path("talks/<int:pk>/edit/", views_talks.TalkUpdateView.as_view(), name="talk_edit"),
     path("reports/reserve-coverage/", views.reserve_coverage_report, name="report_reserve_coverage"),
     path("reports/under-35/", views.under_35_report, name="report_under_35"),
     path("reports/talent-pool/", views.talent_pool_report, name="report_talent_pool"),

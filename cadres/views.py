@@ -58,6 +58,7 @@ from core.services.access_log import client_ip
 from core.services.policies import policy_effective
 
 PAGE_SIZE = 50
+TALKS_SHOWN = 10  # on a person's page; the talks page lists them all
 
 MSG_PERSON_CREATED = _("{person} was added to the registry.")
 MSG_PERSON_SAVED = _("The record of {person} was saved.")
@@ -204,6 +205,13 @@ class PersonDetailView(LoginRequiredMixin, ScopedViewMixin, DetailView):
                                       .select_related("unit").order_by("-added_on"))
         context["history"] = person_history(user=user, person=person)
         context["nomination_blocks"] = _blocks_for(person)
+        # R-TLK-1: the last talks (scoped like every row of the page); the full list is the talks page's
+        from cadres.selectors_talks import talks_for_person
+        from cadres.views_talks import can_record_talks
+
+        talks = list(talks_for_person(person=person).visible_to(user)[:TALKS_SHOWN + 1])
+        context["talks"], context["talks_more"] = talks[:TALKS_SHOWN], len(talks) > TALKS_SHOWN
+        context["can_record_talk"] = can_record_talks(user)
         context["age"] = age_on(person.birth_date, dt.date.today()) if person.birth_date else None
         context["can_edit"] = user.is_staff_role
         # R-SEC-1: masked unless staff of the subtree ask (?reveal=id_number,phone), which is logged.

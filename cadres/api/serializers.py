@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from cadres.models import Appointment, MemberDevelopment, Person, ReserveCandidate
+from cadres.models import Appointment, MemberDevelopment, Person, ReserveCandidate, Talk
 from core.api.fields import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from core.models import OrgUnit
 
@@ -106,3 +106,22 @@ class MemberDevelopmentSerializer(ScopedModelSerializer):
         fields = ["id", "unit", "unit_name", "year", "new_members", "note", "source", "source_display", "updated_at"]
         read_only_fields = ["source", "updated_at"]
         validators = []  # (unit, year) twice is an update of the year's row, not an error
+
+
+class TalkSerializer(ScopedModelSerializer):
+    """R-TLK-1: a talk; the branch defaults to the person's current secretary post."""
+
+    person = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all())
+    unit = ScopedPrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), required=False, allow_null=True)
+    appointment = ScopedPrimaryKeyRelatedField(queryset=Appointment.objects.all(), required=False, allow_null=True)
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Talk
+        fields = ["id", "person", "person_name", "unit", "unit_name", "date", "kind", "kind_display",
+                  "talker_name", "talker_position", "talker_user", "notes", "appointment", "created_by",
+                  "created_at"]
+        read_only_fields = ["created_by", "created_at"]
+        extra_kwargs = {"talker_name": {"required": True}}

@@ -8,6 +8,7 @@ router.register("people", views.PersonViewSet, basename="person")
 router.register("appointments", views.AppointmentViewSet, basename="appointment")
 router.register("member-development", views.MemberDevelopmentViewSet, basename="member-development")
 router.register("reserve-candidates", views.ReserveCandidateViewSet, basename="reserve-candidate")
+router.register("talks", views.TalkViewSet, basename="talk")
 
 urlpatterns = [
     path("reports/reserve-coverage/", views.ReserveCoverageReport.as_view(), name="report-reserve-coverage"),
@@ -16,5 +17,6 @@ urlpatterns = [
     path("reports/dual-leaders/", views.DualLeaderReport.as_view(), name="report-dual-leaders"),
     path("reports/member-development/", views.MemberDevelopmentReport.as_view(), name="report-member-development"),
     path("reports/units-by-sector/", views.UnitsBySectorReport.as_view(), name="report-units-by-sector"),
+    path("reports/talks-due/", views.TalksDueReport.as_view(), name="report-talks-due"),
     *router.urls,
 ]

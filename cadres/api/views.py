@@ -17,12 +17,14 @@ from cadres.api.serializers import (
     PersonPickerSerializer,
     PersonSerializer,
     ReserveCandidateSerializer,
+    TalkSerializer,
 )
 from cadres.choices import Education, EndReason, Specialty
 from cadres.filtersets import (
     AppointmentFilterSet, MemberDevelopmentFilterSet, PersonFilterSet, ReserveCandidateFilterSet,
 )
-from cadres.models import Appointment, MemberDevelopment, Person, ReserveCandidate
+from cadres.filtersets import TalkFilterSet
+from cadres.models import Appointment, MemberDevelopment, Person, ReserveCandidate, Talk
 from cadres.selectors_members import member_development_flags
 from cadres.services.members import member_development_set
 from cadres.selectors import (
@@ -32,13 +34,14 @@ from cadres.services.appointments import appointment_create, appointment_end, ap
 from cadres.services.people import person_create, person_update
 from cadres.services.personal_data import person_reveal, reveal_fields_parse
 from cadres.services.reserves import reserve_candidate_add, reserve_candidate_update
+from cadres.services.talks import Talker, talk_record, talk_update
 from core.api.pagination import StandardPagination
 from core.api.search import PickerSearchFilter, wants_picker
 from core.api.views import query_unit, query_year
 from core.models import OrgUnit
 from core.api.viewsets import ScopedModelViewSet
 from core.services.access_log import client_ip
-from core.choices import Sector
+from core.choices import Role, Sector
 from core.filtersets import ScopedFilterBackend
 
 ERR_DATE = _("Use a date such as 2026-11-23.")
@@ -270,3 +273,61 @@ class MemberDevelopmentReport(APIView):
         return Response({"rule": "R-MEM-1", "year": year, "unit": unit.pk if unit else None,
                          "flagged": [_member_status(s) for s in flags["flagged"]],
                          "not_recorded": [_member_status(s) for s in flags["not_recorded"]]})
+
+
+class TalkViewSet(ScopedModelViewSet):
+    """R-TLK-1: talks with secretaries; recorded and corrected by staff and supervisors, a secretary reads their own."""
+
+    queryset = Talk.objects.select_related("person", "unit")
+    serializer_class = TalkSerializer
+    filterset_class = TalkFilterSet
+    search_fields = ["person__name", "unit__name", "talker_name", "notes"]
+    ordering_fields = ["date", "unit__path", "person__name"]
+    write_roles = (Role.STAFF, Role.SUPERVISOR)
+
+    def scope_queryset(self, queryset):
+        return queryset.order_by("-date", "-pk")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = talk_record(
+            person=data["person"], kind=data.get("kind") or "regular", date=data["date"],
+            talker=Talker(name=data.get("talker_name", ""), position=data.get("talker_position", ""),
+                          user=data.get("talker_user")),
+            notes=data.get("notes", ""), by=self.request.user, appointment=data.get("appointment"),
+            unit=data.get("unit"))
+
+    def perform_update(self, serializer):
+        serializer.instance = talk_update(talk=serializer.instance, data=serializer.validated_data,
+                                          by=self.request.user)
+
+
+def talk_due_row(row) -> dict:
+    """A talks-due row in the API: the requirement, its dates and the policy it used (R-POL-2)."""
+    return {
+        "rule": row.rule, "person": row.person.pk, "person_name": row.person.name, "unit": row.unit.pk,
+        "unit_name": row.unit.name, "requirement": row.requirement, "requirement_display": row.requirement_label,
+        "last_talk_date": row.last_talk_date, "due_date": row.due_date, "reason": row.reason,
+        "interval_months": row.interval_months, "policy": row.policy,
+    }
+
+
+class TalksDueReport(APIView):
+    """R-TLK-1: missing and overdue talks of the secretaries in the caller's subtree (or ``unit``'s)."""
+
+    pagination_class = StandardPagination
+
+    @extend_schema(parameters=[OpenApiParameter("unit", int), OpenApiParameter("as_of", str)],
+                   responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        from cadres.selectors_talks import talks_due_for_user
+
+        raw = request.query_params.get("as_of")
+        try:
+            as_of = dt.date.fromisoformat(raw) if raw else dt.date.today()
+        except ValueError:
+            raise ValidationError({"as_of": [str(ERR_DATE)]}) from None
+        rows = talks_due_for_user(user=request.user, unit=query_unit(request), as_of=as_of)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response([talk_due_row(r) for r in page])

@@ -89,6 +89,8 @@ PAGES = {
     "enterprise-coverage": (lambda w: "year=2020", False, "组织代码", lambda c: [r["unit"].code for r in c["rows"]]),
     # R-MEM-1: no branch of the world is flagged, so the filter empties the list
     "member-development": (lambda w: "state=flagged", True, "组织代码", lambda c: [s.unit.code for s in c["statuses"]]),
+    "talks": (lambda w: f"unit={w.village_a1.pk}", True, "姓名", lambda c: [t.person.name for t in c["talks"]]),
+    "talks-due": (lambda w: "as_of=2020-01-01", True, "姓名", lambda c: [r.person.name for r in c["rows"]]),
 }
 DEFAULT_QUERY = {"units": lambda w: "q=" + w.village_a1.code[:4]}  # the search page needs a question
 
@@ -285,6 +287,7 @@ def _more_rows(city):
     from assessment.choices import DutyReportState, HonourKind, HonourLevel, ListingKind, Tier
     from assessment.models import BranchListing, Classification, DutyReport, EvaluationSample, Honour
     from cadres.choices import AppointmentRole
+    from cadres.models import Talk
     from tests.factories import AppointmentFactory, PersonFactory, ReserveCandidateFactory, make_unit
     from tests.training.factories import AttendanceFactory, CourseFactory
 
@@ -310,6 +313,8 @@ def _more_rows(city):
                                      created_by=city.users["staff"])
         Honour.objects.create(kind=HonourKind.OUTSTANDING_SECRETARY, year=2025, unit=unit, person=person,
                               level=HonourLevel.DISTRICT, created_by=city.users["staff"])
+        Talk.objects.create(person=person, unit=unit, date=dt.date.today() - dt.timedelta(days=290), kind="regular",
+                            talker_name="t")
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))

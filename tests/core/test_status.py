@@ -15,7 +15,7 @@ STATUS_FIELD = re.compile(r"^(state|status|stage|movement|.*_state|.*tier)$")
 # Computed statuses the pages show that no model field holds.
 STATUS_SETS_WITHOUT_A_FIELD = ("core.job", "assessment.evaluation", "assessment.honour", "assessment.cycle",
                                "cadres.appointment", "cadres.import_action", "training.compliance",
-                               "training.attendance")
+                               "training.attendance", "cadres.talk_due")
 LISTS_SHOWN_AS_STATUS = ("assessment.BranchListing.kind",)
 
 

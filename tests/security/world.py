@@ -124,6 +124,12 @@ def build_world() -> World:
     w.member_development_a = MemberDevelopment.objects.create(unit=w.village_a1, year=2025, new_members=0,
                                                               note="n", updated_by=u["staff"])
     MemberDevelopment.objects.create(unit=w.village_a1, year=2024, new_members=0, note="n")
+    # R-TLK-1: a talk with village A2's secretary, recorded by county A's staff
+    from cadres.models import Talk
+
+    w.talk_a = Talk.objects.create(person=w.person_a2, unit=w.village_a2, appointment=w.appointment_a2,
+                                   date=dt.date(2025, 6, 1), kind="regular", talker_name="t", talker_position="p",
+                                   notes="n", created_by=u["staff"])
     w.person_b1 = PersonFactory(unit=w.village_b1)
     w.appointment_b1 = AppointmentFactory(person=w.person_b1, unit=w.village_b1)
 
