@@ -5,14 +5,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 def ready_ranking() -> None:
-    from assessment.review_steps import register_review_step
+    from assessment.review_steps import register_linked_people, register_review_step
     from core.status import register_model_status
     from rectification.choices import AdjustmentCause, CandidateState, CorrectionState, HelpKind
     from rectification.models import CorrectionOrder, HelpAssignment, WeakCandidate
     from rectification.services.review import rectification_review_step
 
+    from core.sweeps import register_sweep
+    from rectification.services.corrections import corrections_sweep
+
+    register_sweep("rectification.corrections", corrections_sweep, label=_("Deadline corrections"), order=40)
     register_review_step("rectification.cases", rectification_review_step, label=_("Opening rectification cases"),
                          order=10)
+    from rectification.services.help import help_linked_people
+
+    register_linked_people("rectification.help", help_linked_people)
     register_model_status(WeakCandidate, "state", {CandidateState.PROPOSED: "amber", CandidateState.CONFIRMED: "red",
                                                    CandidateState.REJECTED: "grey"})
     register_model_status(CorrectionOrder, "state", {
@@ -25,4 +32,4 @@ def ready_ranking() -> None:
         HelpKind.WORK_TEAM_LEADER: "red", HelpKind.WORK_TEAM_MEMBER: "orange", HelpKind.FIRST_SECRETARY: "amber",
         HelpKind.LIAISON: "teal", HelpKind.COMMITTEE_MEMBER: "blue", HelpKind.RED_FLAG_PAIRING: "violet"})
 
-    pass  # exports: registered below when the pages exist
+    from rectification import exports_ranking  # noqa: F401  (registers the exports)
