@@ -32,3 +32,20 @@ register_export(TableExport(
     headers=("倒排名次", "党支部", "乡镇（街道）", "综合得分", "等次", "候选状态", "理由"),
     source=_ranking_rows, row=_ranking_row, roles=STAFF_AND_SUPERVISORS, stamp=_year,
 ))
+
+
+def _corrections_rows(request):
+    from core.exports import list_view_source
+    from rectification.views_corrections import CorrectionListView
+
+    return list_view_source(CorrectionListView)(request)
+
+
+register_export(TableExport(
+    name="corrections", title="限期整改", page="rectification:corrections",
+    template="rectification/corrections/list.html",
+    headers=("党支部", "书记", "考核年度", "整改要求", "整改期限", "状态", "提出调整的原因"),
+    source=_corrections_rows,
+    row=lambda o: [o.unit.name, o.person.name, o.year, o.requirement, o.deadline, str(o.get_state_display()),
+                   str(o.get_cause_display()) if o.cause else ""],
+))

@@ -57,3 +57,12 @@ class CorrectionOrderSerializer(ScopedModelSerializer):
                   "deadline", "state", "state_display", "met_at", "met_note", "cause", "cause_display",
                   "proposed_at", "decision_reason", "decided_by", "decided_at", "created_at"]
         read_only_fields = fields
+
+
+class CorrectionMetSerializer(serializers.Serializer):
+    note = serializers.CharField(allow_blank=True)
+
+
+class CorrectionAcceptSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+    end_date = serializers.DateField()

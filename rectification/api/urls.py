@@ -7,6 +7,7 @@ router = SimpleRouter()
 # Each part registers its viewsets here: rectification-cases, rectification-tasks, talks …
 # R-RCT-1/4: ranking and corrections
 router.register("weak-candidates", views_ranking.WeakCandidateViewSet, basename="weak-candidate")
+router.register("correction-orders", views_ranking.CorrectionOrderViewSet, basename="correction-order")
 
 urlpatterns = [
     # R-RCT-1: ranking

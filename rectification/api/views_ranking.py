@@ -14,11 +14,15 @@ from core.api.viewsets import ScopedReadOnlyViewSet
 from core.models import OrgUnit
 from rectification.api.serializers_ranking import (
     BottomRankingRowSerializer,
+    CorrectionAcceptSerializer,
+    CorrectionMetSerializer,
+    CorrectionOrderSerializer,
     DecisionSerializer,
     ProposeSerializer,
     WeakCandidateSerializer,
 )
-from rectification.models import WeakCandidate
+from rectification.models import CorrectionOrder, WeakCandidate
+from rectification.services.corrections import correction_accept, correction_decline, correction_mark_met
 from rectification.selectors_ranking import bottom_ranking
 from rectification.services.ranking import candidate_confirm, candidate_reject, committee_of, ranking_propose
 
@@ -28,9 +32,12 @@ ERR_NOT_IN_COMMITTEE = _("{unit} is not inside a city-managed committee: choose 
                          "committee, or a unit inside one.")
 
 
-def _staff_only(user):
+ERR_CORRECTION_STAFF_ONLY = _("Only staff decide on corrections.")
+
+
+def _staff_only(user, message=ERR_STAFF_ONLY):
     if not user.is_staff_role:
-        raise PermissionDenied(ERR_STAFF_ONLY)
+        raise PermissionDenied(message)
 
 
 class BottomRankingReport(APIView):
@@ -102,3 +109,34 @@ class WeakCandidateViewSet(ScopedReadOnlyViewSet):
             # Only staff who see the whole committee may rank it: the quota is the committee's.
             raise ValidationError({"committee": [ERR_NOT_IN_COMMITTEE.format(unit=unit.name)]})
         return Response(ranking_propose(committee=committee, year=body.validated_data["year"], by=request.user))
+
+
+class CorrectionOrderViewSet(ScopedReadOnlyViewSet):
+    """R-RCT-4: deadline corrections; staff mark one met, or accept or decline a proposed adjustment."""
+
+    queryset = CorrectionOrder.objects.select_related("unit", "person")
+    serializer_class = CorrectionOrderSerializer
+    filterset_fields = ["year", "state", "cause", "unit", "person", "case"]
+
+    def _act(self, request, body_class, func, **fixed):
+        _staff_only(request.user, ERR_CORRECTION_STAFF_ONLY)
+        order = self.get_object()  # 404 outside the subtree before the body is looked at
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        row = func(order=order, by=request.user, **body.validated_data, **fixed)
+        return Response(CorrectionOrderSerializer(row).data)
+
+    @extend_schema(request=CorrectionMetSerializer, responses=CorrectionOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def met(self, request, pk=None, format=None):
+        return self._act(request, CorrectionMetSerializer, correction_mark_met)
+
+    @extend_schema(request=CorrectionAcceptSerializer, responses=CorrectionOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None, format=None):
+        return self._act(request, CorrectionAcceptSerializer, correction_accept)
+
+    @extend_schema(request=DecisionSerializer, responses=CorrectionOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None, format=None):
+        return self._act(request, DecisionSerializer, correction_decline)

@@ -170,7 +170,6 @@ def corrections_sweep(*, as_of: dt.date) -> int:
                                               person__user__isnull=False)
                .select_related("unit", "person"))
     proposed = list(CorrectionOrder.objects.filter(state=CorrectionState.ADJUSTMENT_PROPOSED)
-                    .filter(proposed_at__date__gte=as_of - dt.timedelta(days=7))
                     .select_related("unit", "person"))
     step = OrgUnit.steplen
     paths = {o.unit.path[:i] for o in proposed for i in range(2 * step, len(o.unit.path), step)}

@@ -187,3 +187,64 @@ def test_the_report_of_a_township_shows_its_rows_with_committee_wide_ranks(world
         (low[0].pk, 1, "丙镇党委", True)]
     county = bottom_ranking(user=world.staff_a, year=2025)
     assert len(county["rows"]) == 41 and county["rows"][1]["township"] == "甲镇党委"
+
+
+# --- the API and the page (R-ORG-2) ---
+
+def test_the_api_report_is_scoped_and_refuses_invisible_units(world, forty, api):
+    ranking_propose(committee=world.county_a, year=2025)
+    body = api(world.staff_a).get("/api/v1/reports/bottom-ranking/?year=2025").json()
+    assert (body["committee_name"], body["quota"], body["share"], len(body["rows"])) == ("甲县委", 2, "0.05", 40)
+    assert body["rows"][0]["candidate_state"] == "proposed" and body["policy"]["weak_candidate_share"]["default"]
+    township = api(world.township_staff).get("/api/v1/reports/bottom-ranking/?year=2025").json()
+    assert len(township["rows"]) == 40  # township A holds all 40
+    refused = api(world.outsider).get(f"/api/v1/reports/bottom-ranking/?year=2025&unit={world.county_a.pk}")
+    assert refused.status_code == 400 and "unit" in refused.json()
+    city = api(world.staff_a).get(f"/api/v1/reports/bottom-ranking/?year=2025&unit={world.city.pk}")
+    assert city.status_code == 400
+    assert api(world.secretary_user).get("/api/v1/reports/bottom-ranking/").status_code == 403
+
+
+def test_the_api_confirms_and_rejects_for_staff_only(world, forty, api):
+    ranking_propose(committee=world.county_a, year=2025)
+    first, second = WeakCandidate.objects.order_by("rank")
+    url = f"/api/v1/weak-candidates/{first.pk}/confirm/"
+    assert api(world.supervisor_a).post(url, {"reason": "x"}, format="json").status_code == 403
+    assert api(world.outsider).post(url, {"reason": "x"}, format="json").status_code == 404
+    blank = api(world.staff_a).post(url, {"reason": ""}, format="json")
+    assert blank.status_code == 400 and blank.json()["reason"] == [str(ERR_REASON)]
+    ok = api(world.staff_a).post(url, {"reason": "末位"}, format="json")
+    assert ok.status_code == 200 and ok.json()["state"] == "confirmed"
+    rej = api(world.staff_a).post(f"/api/v1/weak-candidates/{second.pk}/reject/", {"reason": "否"}, format="json")
+    assert rej.json()["state"] == "rejected"
+    assert api(world.outsider).get("/api/v1/weak-candidates/").json()["count"] == 0
+
+
+def test_the_api_proposes_only_for_staff_who_see_the_committee(world, forty, api):
+    body = {"committee": world.county_a.pk, "year": 2025}
+    assert api(world.township_staff).post("/api/v1/weak-candidates/propose/", body,
+                                          format="json").status_code == 400
+    ok = api(world.staff_a).post("/api/v1/weak-candidates/propose/", body, format="json")
+    assert ok.status_code == 200 and ok.json()["proposed"] == 2
+
+
+def test_the_page_shows_the_ranking_and_staff_decide(world, forty, login):
+    client = login(world.staff_a)
+    client.post("/rectification/ranking/", {"action": "propose", "year": 2025, "unit": world.county_a.pk})
+    page = client.get("/rectification/ranking/?year=2025")
+    html = page.content.decode()
+    assert page.status_code == 200 and "甲县委" in html and "R-POL-2" in html and 'data-testid="propose"' in html
+    candidate = WeakCandidate.objects.get(rank=1)
+    client.post("/rectification/ranking/", {"action": "confirm", "candidate": candidate.pk, "year": 2025,
+                                            "reason": "末位"})
+    candidate.refresh_from_db()
+    assert candidate.state == CandidateState.CONFIRMED
+    export = client.get("/exports/bottom-ranking.csv?year=2025")
+    assert export.status_code == 200 and "东风村党支部" in export.content.decode("utf-8-sig")
+
+
+def test_supervisors_read_the_page_without_forms(world, forty, login):
+    ranking_propose(committee=world.county_a, year=2025)
+    page = login(world.supervisor_a).get("/rectification/ranking/?year=2025")
+    assert page.status_code == 200 and 'name="reason"' not in page.content.decode()
+    assert login(world.supervisor_a).post("/rectification/ranking/", {"action": "propose"}).status_code == 403
