@@ -11,7 +11,7 @@ urlpatterns = [
     path("corrections/", views_corrections.CorrectionListView.as_view(), name="corrections"),
     path("corrections/new/", views_corrections.correction_new, name="correction_new"),
     path("corrections/<int:pk>/", views_corrections.correction_detail, name="correction"),
-    path("cases/<int:case_pk>/corrections/new/", views_corrections.correction_new, name="case_correction_new"),
-    path("cases/<int:case_pk>/help/", views_help.help_page, name="case_help"),
+    path("cases/<int:pk>/corrections/new/", views_corrections.correction_new, name="case_correction_new"),
+    path("cases/<int:pk>/help/", views_help.help_page, name="case_help"),
     path("help/<int:pk>/end/", views_help.help_end_page, name="help_end"),
 ]

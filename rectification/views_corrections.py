@@ -3,6 +3,7 @@ and the decisions (met; accept or decline a proposed adjustment, with confirmati
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.views.decorators.http import require_http_methods
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -78,10 +79,11 @@ class CorrectionForm(forms.Form):
 
 
 @login_required
-def correction_new(request, case_pk=None):
+@require_http_methods(["GET", "HEAD", "POST"])
+def correction_new(request, pk=None):
     """R-RCT-4: order the current secretary of a branch (the case's, or one chosen) to correct by a date."""
     require_role(request.user, Role.STAFF)
-    case = access_by_id(RectificationCase, user=request.user, pk=case_pk) if case_pk else None
+    case = access_by_id(RectificationCase, user=request.user, pk=pk) if pk else None
     form = CorrectionForm(request.POST or None, user=request.user, case=case)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -100,6 +102,7 @@ def correction_new(request, case_pk=None):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def correction_detail(request, pk):
     """R-RCT-4: one order with its decisions; staff act, others read."""
     order = access_by_id(CorrectionOrder, user=request.user, pk=pk)

@@ -2,6 +2,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.views.decorators.http import require_http_methods
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -39,9 +40,10 @@ class HelpForm(forms.Form):
 
 
 @login_required
-def help_page(request, case_pk):
+@require_http_methods(["GET", "HEAD", "POST"])
+def help_page(request, pk):
     """R-RCT-2: staff assign help; supervisors and the branch read."""
-    case = access_by_id(RectificationCase, user=request.user, pk=case_pk)
+    case = access_by_id(RectificationCase, user=request.user, pk=pk)
     form = HelpForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
@@ -57,7 +59,7 @@ def help_page(request, case_pk):
                     form.add_error(field if field in form.fields else None, msgs)
             else:
                 messages.success(request, _("Help assigned."))
-                return redirect("rectification:case_help", case_pk=case.pk)
+                return redirect("rectification:case_help", pk=case.pk)
         status = 400
     tier = Classification.objects.filter(unit_id=case.unit_id, year=case.year).values_list("tier", flat=True).first()
     labels = dict(HelpKind.choices)
@@ -70,6 +72,7 @@ def help_page(request, case_pk):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def help_end_page(request, pk):
     """R-RCT-2: end a help (and a first secretary's appointment), after confirmation."""
     assignment = access_by_id(HelpAssignment, user=request.user, pk=pk)
@@ -86,5 +89,5 @@ def help_end_page(request, pk):
                 messages.error(request, m)
             return redirect("rectification:help_end", pk=assignment.pk)
         messages.success(request, _("Help ended."))
-        return redirect("rectification:case_help", case_pk=assignment.case_id)
+        return redirect("rectification:case_help", pk=assignment.case_id)
     return render(request, "rectification/help/end.html", {"assignment": assignment})
