@@ -27,7 +27,7 @@ def ready_ranking() -> None:
         CorrectionState.ADJUSTED: "red", CorrectionState.DECLINED: "grey"})
     register_model_status(CorrectionOrder, "cause", {AdjustmentCause.DEADLINE_PASSED: "orange",
                                                      AdjustmentCause.POOR_AGAIN: "red", "": "grey"},
-                          extra=[("", _("None"))])
+                          extra=[("", _("No adjustment proposed"))])
     register_model_status(HelpAssignment, "kind", {
         HelpKind.WORK_TEAM_LEADER: "red", HelpKind.WORK_TEAM_MEMBER: "orange", HelpKind.FIRST_SECRETARY: "amber",
         HelpKind.LIAISON: "teal", HelpKind.COMMITTEE_MEMBER: "blue", HelpKind.RED_FLAG_PAIRING: "violet"})

@@ -92,7 +92,7 @@ def ranking_page(request):
     return render(request, "rectification/ranking/ranking.html", {
         **data, "year": year, "page_obj": page, "rows": page.object_list,
         "policy_item": policy, "policy_label": Policy._meta.get_field(POLICY_FIELD).verbose_name,
-        "share_pct": (data["share"] * 100).normalize() if data["share"] is not None else None,
+        "share_text": f"{(data['share'] * 100).normalize():f}%" if data["share"] is not None else "",
         "may_decide": request.user.is_staff_role, "may_propose": may_propose,
     })
 
