@@ -7,7 +7,7 @@ of the 较差 and weak-and-lax branches through the review step. Then, through t
 * every county's bottom ranking of last year is proposed (``ranking_propose``);
 * in the first county (its year left unpublished by assessment's demo, so lists can still change):
   the lowest candidate confirmed (listed weak and lax, its case opened), the next rejected, the rest
-  left proposed;
+  left proposed, then the county's review run again so the listed branch is 较差 (R-CLS-2);
 * help on the first county's cases by their tier (work-team leader as first secretary for a 较差
   branch, a township liaison), from people of the county who hold no post at the branch;
 * correction orders to the secretaries of three of those cases: one correcting, one corrected, one
@@ -48,6 +48,15 @@ def seed_rectification(sender, *, seed: int, as_of: dt.date, progress, result, *
         candidate_confirm(candidate=proposed[0], reason="倒排末位，班子软弱，组织生活不正常", by=staff)
     if len(proposed) > 1:
         candidate_reject(candidate=proposed[1], reason="新班子刚换届，工作正在起步，暂不列入", by=staff)
+    if proposed:
+        # R-CLS-2: the listing makes the branch 较差 at the next run of the review, which staff start
+        # after confirming; the demo runs it so the tier and the case's reasons agree.
+        from assessment.models import AssessmentCycle
+        from assessment.services.classification import annual_review_run
+
+        cycle = AssessmentCycle.objects.filter(unit=first, year=year, published_at__isnull=True).first()
+        if cycle is not None:
+            annual_review_run(cycle_id=cycle.pk)
 
     cases = list(RectificationCase.objects.filter(unit__path__startswith=first.path, year=year)
                  .select_related("unit").order_by("unit__path")[:8])

@@ -21,11 +21,15 @@ from rectification.models import CaseEvent, CorrectionOrder, RectificationCase, 
 from rectification.services.ranking import COMMITTEE_DEPTH, POLICY_FIELD, weak_and_lax_explanation
 
 
-def _wanted_origins(*, scope_path: str, year: int) -> dict[int, dict[str, dict]]:
-    """unit id → {origin: explanation} for the 较差 branches and the weak-and-lax listed ones (four queries)."""
+def _poor(*, scope_path: str, year: int) -> list[tuple]:
+    return list(Classification.objects.filter(unit__path__startswith=scope_path, year=year, tier=Tier.POOR)
+                .values_list("unit_id", "composite_score", "computed_tier", "cycle_id"))
+
+
+def _wanted_origins(*, scope_path: str, year: int, poor: list[tuple]) -> dict[int, dict[str, dict]]:
+    """unit id → {origin: explanation} for the 较差 branches (``poor``) and the weak-and-lax listed ones
+    (one query for the listings, three more when there are some)."""
     wanted: dict[int, dict[str, dict]] = defaultdict(dict)
-    poor = Classification.objects.filter(unit__path__startswith=scope_path, year=year, tier=Tier.POOR).values_list(
-        "unit_id", "composite_score", "computed_tier", "cycle_id")
     for uid, score, computed, cycle_id in poor:
         wanted[uid][CaseOrigin.POOR_TIER.value] = {
             "rule": "R-RCT-1", "origin": CaseOrigin.POOR_TIER.value, "year": year, "tier": Tier.POOR.value,
@@ -51,13 +55,14 @@ def _wanted_origins(*, scope_path: str, year: int) -> dict[int, dict[str, dict]]
     return wanted
 
 
-def cases_open_for_review(*, scope_path: str, year: int, by=None) -> dict:
+def cases_open_for_review(*, scope_path: str, year: int, by=None, poor: list[tuple] | None = None) -> dict:
     """R-RCT-1: a case for every 较差 branch and every weak-and-lax branch of ``year`` under ``scope_path``.
 
     Exactly once per branch and year: existing cases (open or closed) get only the origins they
     lack (with an "another reason" event); a closed case is not reopened (R-RCT-3).
     """
-    wanted = _wanted_origins(scope_path=scope_path, year=year)
+    poor = _poor(scope_path=scope_path, year=year) if poor is None else poor
+    wanted = _wanted_origins(scope_path=scope_path, year=year, poor=poor)
     if not wanted:
         return {"opened": 0, "origins_added": 0, "poor": 0, "weak_and_lax": 0}
     existing = {c.unit_id: c for c in RectificationCase.objects.filter(unit_id__in=list(wanted), year=year)}
@@ -96,14 +101,18 @@ def cases_open_for_review(*, scope_path: str, year: int, by=None) -> dict:
     }
 
 
-def corrections_propose_poor_again(*, scope_path: str, year: int, stamp=None) -> int:
+def corrections_propose_poor_again(*, scope_path: str, year: int, stamp=None,
+                                   poor_ids: list[int] | None = None) -> int:
     """R-RCT-4: a secretary ordered to correct in ``year - 1`` whose branch is 较差 again in ``year``, still
     in the post: the order proposes adjustment (cause poor_again). Orders already proposed or decided are
     left alone, so a second run changes nothing. Three queries whatever the number of orders."""
     stamp = stamp or timezone.now()
-    poor = Classification.objects.filter(unit__path__startswith=scope_path, year=year, tier=Tier.POOR).values("unit_id")
+    if poor_ids is None:
+        poor_ids = [row[0] for row in _poor(scope_path=scope_path, year=year)]
+    if not poor_ids:
+        return 0
     orders = list(CorrectionOrder.objects.filter(
-        unit_id__in=poor, year=year - 1, state__in=(CorrectionState.OPEN, CorrectionState.MET))
+        unit_id__in=poor_ids, year=year - 1, state__in=(CorrectionState.OPEN, CorrectionState.MET))
         .filter(Q(appointment__end_date__isnull=True) | Q(appointment__end_date__gt=stamp.date())))
     for o in orders:
         o.state, o.cause, o.proposed_at = CorrectionState.ADJUSTMENT_PROPOSED, AdjustmentCause.POOR_AGAIN, stamp
@@ -119,6 +128,8 @@ def corrections_propose_poor_again(*, scope_path: str, year: int, stamp=None) ->
 
 def rectification_review_step(*, cycle, scope_path: str, stamp) -> dict:
     """R-JOB-1: the review step — cases for 较差 and weak-and-lax branches, then R-RCT-4's poor-again proposals."""
-    out = cases_open_for_review(scope_path=scope_path, year=cycle.year)
-    out["adjustments_proposed"] = corrections_propose_poor_again(scope_path=scope_path, year=cycle.year, stamp=stamp)
+    poor = _poor(scope_path=scope_path, year=cycle.year)
+    out = cases_open_for_review(scope_path=scope_path, year=cycle.year, poor=poor)
+    out["adjustments_proposed"] = corrections_propose_poor_again(scope_path=scope_path, year=cycle.year, stamp=stamp,
+                                                                 poor_ids=[row[0] for row in poor])
     return {"rule": "R-RCT-1", **out}
