@@ -80,7 +80,7 @@ def correction_order(*, appointment: Appointment, requirement: str, deadline: dt
 
 
 def _locked(order: CorrectionOrder, *states) -> CorrectionOrder:
-    row = CorrectionOrder.objects.select_for_update().select_related("appointment").get(pk=order.pk)
+    row = CorrectionOrder.objects.select_for_update(of=("self",)).select_related("appointment").get(pk=order.pk)
     if row.state not in states:
         raise ValidationError({"state": [ERR_STATE.format(state=row.get_state_display())]})
     return row

@@ -94,7 +94,8 @@ def help_assign(*, case, kind: str, person=None, partner_unit=None, from_unit=No
 def help_end(*, assignment: HelpAssignment, end_date: dt.date | None, by) -> HelpAssignment:
     """R-RCT-2: the help ends; a first secretary's appointment ends the same day (term change)."""
     with transaction.atomic():
-        assignment = HelpAssignment.objects.select_for_update().select_related("appointment").get(pk=assignment.pk)
+        assignment = HelpAssignment.objects.select_for_update(of=("self",)).select_related("appointment").get(
+            pk=assignment.pk)
         if assignment.end_date is not None:
             raise ValidationError({"end_date": [ERR_ENDED]})
         if end_date is None:

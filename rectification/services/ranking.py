@@ -155,7 +155,7 @@ def _decidable(candidate: WeakCandidate, reason: str) -> tuple[WeakCandidate, st
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [ERR_REASON]})
-    locked = WeakCandidate.objects.select_for_update().select_related("unit", "committee").get(pk=candidate.pk)
+    locked = WeakCandidate.objects.select_for_update(of=("self",)).select_related("unit", "committee").get(pk=candidate.pk)
     if locked.state != CandidateState.PROPOSED:
         raise ValidationError({"state": [ERR_NOT_PROPOSED.format(state=locked.get_state_display())]})
     return locked, reason

@@ -8,7 +8,7 @@ from cadres.choices import EndReason
 from core.models import Notice, Policy
 from core.sweeps import daily_sweep_run
 from rectification.choices import AdjustmentCause, CaseEventKind, CorrectionState
-from rectification.models import CaseEvent, RectificationCase
+from rectification.models import CaseEvent, CorrectionOrder, RectificationCase
 from rectification.services.corrections import (
     ERR_NOT_SECRETARY,
     ERR_REASON,
@@ -113,3 +113,57 @@ def test_the_sweep_tells_township_and_county_staff_of_the_proposal_once(world, o
     assert recipients == {"staff_a", "supervisor_a", "township_staff"}
     assert corrections_sweep(as_of=as_of) == 0
     assert not Notice.objects.filter(recipient=world.outsider).exists()
+
+
+# --- pages and API ---
+
+def test_staff_order_from_a_case_and_decide_with_confirmation(world, login):
+    case = RectificationCase.objects.create(unit=world.village_a1, year=TODAY.year - 1, origins=["poor_tier"])
+    client = login(world.staff_a)
+    assert client.get(f"/rectification/cases/{case.pk}/corrections/new/").status_code == 200
+    bad = client.post(f"/rectification/cases/{case.pk}/corrections/new/", {"requirement": "", "deadline": ""})
+    assert bad.status_code == 400
+    deadline = TODAY + dt.timedelta(days=10)
+    ok = client.post(f"/rectification/cases/{case.pk}/corrections/new/",
+                     {"requirement": "整改组织生活", "deadline": deadline.isoformat()})
+    order = case.corrections.get()
+    assert ok.status_code == 302 and order.person == world.secretary_a1
+    corrections_propose_due(as_of=deadline + dt.timedelta(days=1))
+    # without the confirmation nothing ends
+    client.post(f"/rectification/corrections/{order.pk}/", {"action": "accept", "reason": "逾期",
+                                                            "end_date": TODAY.isoformat()})
+    order.refresh_from_db()
+    assert order.state == CorrectionState.ADJUSTMENT_PROPOSED
+    client.post(f"/rectification/corrections/{order.pk}/", {"action": "accept", "reason": "逾期", "confirm": "yes",
+                                                            "end_date": TODAY.isoformat()})
+    order.refresh_from_db()
+    assert order.state == CorrectionState.ADJUSTED
+    page = client.get("/rectification/corrections/?state=adjusted")
+    assert page.status_code == 200 and "秦秀英" in page.content.decode() and "书记已调整" in page.content.decode()
+
+
+def test_the_standalone_form_orders_the_chosen_branch_secretary(world, login):
+    client = login(world.staff_a)
+    deadline = (TODAY + dt.timedelta(days=10)).isoformat()
+    ok = client.post("/rectification/corrections/new/", {"unit": world.village_a2.pk, "requirement": "r",
+                                                         "deadline": deadline})
+    assert ok.status_code == 302
+    assert CorrectionOrder.objects.get().appointment == world.appointment_a2
+    outside = client.post("/rectification/corrections/new/", {"unit": world.village_b1.pk, "requirement": "r",
+                                                              "deadline": deadline})
+    assert outside.status_code == 400 and CorrectionOrder.objects.count() == 1
+
+
+def test_the_secretary_reads_their_own_order_only(world, order, login, api):
+    client = login(world.secretary_user)
+    assert client.get(f"/rectification/corrections/{order.pk}/").status_code == 200
+    assert client.post(f"/rectification/corrections/{order.pk}/", {"action": "met", "note": "x"}).status_code == 403
+    assert api(world.secretary_user).get("/api/v1/correction-orders/").json()["count"] == 1
+    assert api(world.person_a2.user or world.outsider).get("/api/v1/correction-orders/").json()["count"] == 0
+
+
+def test_the_api_marks_met_and_refuses_a_blank_note(world, order, api):
+    url = f"/api/v1/correction-orders/{order.pk}/met/"
+    blank = api(world.staff_a).post(url, {"note": ""}, format="json")
+    assert blank.status_code == 400 and "note" in blank.json()
+    assert api(world.staff_a).post(url, {"note": "已整改"}, format="json").json()["state"] == "met"

@@ -96,3 +96,31 @@ def test_help_ended_before_the_year_is_not_sanctioned(world, case):
     help_end(assignment=h, end_date=dt.date(2024, 12, 31), by=world.staff_a)
     annual_review_run(cycle_id=make_cycle(unit=world.county_a).pk)
     assert not Sanction.objects.filter(person=cadre).exists()
+
+
+def test_the_help_page_suggests_by_tier_and_staff_assign_and_end(world, case, login):
+    from assessment.models import Classification
+
+    Classification.objects.create(unit=world.village_a2, year=2025, tier=Tier.AVERAGE, computed_tier=Tier.AVERAGE)
+    client = login(world.staff_a)
+    page = client.get(f"/rectification/cases/{case.pk}/help/")
+    assert page.status_code == 200 and "县级机关选派第一书记" in page.content.decode()
+    cadre = PersonFactory(name="孙立新", unit=world.county_a)
+    bad = client.post(f"/rectification/cases/{case.pk}/help/", {"kind": "first_secretary", "start_date": "2025-03-01"})
+    assert bad.status_code == 400 and "请选择帮扶人员" in bad.content.decode()
+    ok = client.post(f"/rectification/cases/{case.pk}/help/", {"kind": "first_secretary", "person": cadre.pk,
+                                                               "start_date": "2025-03-01"})
+    assert ok.status_code == 302
+    help_ = case.help.get()
+    assert help_.appointment.role == AppointmentRole.FIRST_SECRETARY
+    client.post(f"/rectification/help/{help_.pk}/end/", {"end_date": "2025-12-31"})  # no confirmation
+    help_.refresh_from_db()
+    assert help_.end_date is None
+    client.post(f"/rectification/help/{help_.pk}/end/", {"end_date": "2025-12-31", "confirm": "yes"})
+    help_.refresh_from_db()
+    assert help_.end_date == dt.date(2025, 12, 31)
+
+
+def test_the_help_page_is_read_only_for_supervisors_and_hidden_from_outsiders(world, case, login):
+    assert login(world.supervisor_a).post(f"/rectification/cases/{case.pk}/help/", {}).status_code == 403
+    assert login(world.outsider).get(f"/rectification/cases/{case.pk}/help/").status_code == 404
