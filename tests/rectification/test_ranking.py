@@ -248,3 +248,28 @@ def test_supervisors_read_the_page_without_forms(world, forty, login):
     page = login(world.supervisor_a).get("/rectification/ranking/?year=2025")
     assert page.status_code == 200 and 'name="reason"' not in page.content.decode()
     assert login(world.supervisor_a).post("/rectification/ranking/", {"action": "propose"}).status_code == 403
+
+
+def test_the_report_and_the_candidate_list_cost_the_same_queries_for_more_branches(world, api):
+    """Set-based: 2 branches or 42, proposed or not, the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(world.staff_a)
+    score([world.village_a1, world.village_a2])
+    ranking_propose(committee=world.county_a, year=2025)
+
+    def count():
+        counts = []
+        for url in ("/api/v1/reports/bottom-ranking/?year=2025", "/api/v1/weak-candidates/?year=2025"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            counts.append(len(ctx.captured_queries))
+        return counts
+
+    few = count()
+    score(make_branches(parent=world.township_a, count=40), start=10)
+    Policy.objects.create(unit=world.county_a, year=2025, weak_candidate_share=D("0.25"))
+    ranking_propose(committee=world.county_a, year=2025)
+    assert WeakCandidate.objects.count() == 11
+    assert count() == few
