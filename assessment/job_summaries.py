@@ -87,6 +87,8 @@ def annual_review_summary(job, request) -> dict:
         "unclassified_url": _list_url(year, tier=TIER_NONE, **unit_param),
         "reasons": reasons, "sanctions": result.get("sanctions", 0), "staff_tiers": result.get("staff_tiers", 0),
         "targets": targets,
+        # R-RCT-1: the count the rectification step (registered above assessment) left in the result.
+        "cases_opened": ((result.get("steps") or {}).get("rectification.cases") or {}).get("opened"),
         "list_url": _list_url(year, **unit_param),
         "calibration_url": f"{reverse('assessment:calibration')}?year={year}",
         "targets_url": f"{reverse('assessment:upgrade_targets')}?year={year}",

@@ -9,4 +9,6 @@ class RectificationConfig(AppConfig):
     def ready(self):
         # Each part registers its review step, sweep, statuses, exports and navigation here
         # (assessment.review_steps, core.sweeps, core.status, core.exports, core.panels).
-        pass
+        from rectification.ready_ranking import ready_ranking
+
+        ready_ranking()  # R-RCT-1/2/4: ranking, help and corrections

@@ -175,7 +175,8 @@ def test_review_of_50_branches_costs_the_same_queries_as_5000(world):
     # (posts, stale delete), 1 classification upsert + 1 sanction upsert, upgrade targets (2), savepoints.
     extra_chunks = math.ceil(5052 / CHUNK_ROWS) - 1
     assert large == small + extra_chunks
-    assert small <= 16
+    # + rectification's reads: its review step's poor tiers and weak-and-lax listings, its R-CLS-5 linked people
+    assert small <= 16 + 3
     assert Classification.objects.filter(year=2025, unit__path__startswith=world.township_a.path).count() == 5052
     assert Classification.objects.filter(year=2025, tier=Tier.GOOD).count() == 2500
 

@@ -86,6 +86,9 @@ PAGES = {
     "calibration": (lambda w: "year=2024", True, "名称",
                     lambda c: [r["label"] for r in c["by_township"] + c["by_sector"]]),
     "upgrade-targets": (lambda w: "year=2024", False, "上年等次", lambda c: [g["label"] for g in c["groups"]]),
+    # issue 9 (R-RCT-1/4)
+    "bottom-ranking": (lambda w: "year=2024", False, "党支部", lambda c: [r["name"] for r in c["rows"]]),
+    "corrections": (lambda w: "state=met", False, "党支部", lambda c: [o.unit.name for o in c["object_list"]]),
     "enterprise-coverage": (lambda w: "year=2020", False, "组织代码", lambda c: [r["unit"].code for r in c["rows"]]),
     # R-MEM-1: no branch of the world is flagged, so the filter empties the list
     "member-development": (lambda w: "state=flagged", True, "组织代码", lambda c: [s.unit.code for s in c["statuses"]]),
@@ -315,6 +318,10 @@ def _more_rows(city):
                               level=HonourLevel.DISTRICT, created_by=city.users["staff"])
         Talk.objects.create(person=person, unit=unit, date=dt.date.today() - dt.timedelta(days=290), kind="regular",
                             talker_name="t")
+        from rectification.models import CorrectionOrder
+
+        CorrectionOrder.objects.create(appointment=person.appointments.get(), unit=unit, person=person, year=2025,
+                                       requirement="r", deadline=dt.date.today() + dt.timedelta(days=30))
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
