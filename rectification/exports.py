@@ -1,0 +1,2 @@
+def register_case_exports() -> None:
+    return None
