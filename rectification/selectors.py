@@ -88,13 +88,13 @@ def ledger_report(*, user, year=None, state=None, unit=None, today: dt.date | No
 
 def case_detail(*, user, pk):
     """One case with its lists, history, help and correction orders prefetched (a fixed number of queries)."""
-    tasks = (RectificationTask.objects.select_related("owner_person", "owner_unit", "done_by")
+    tasks = (RectificationTask.objects.select_related("owner_person__unit", "owner_unit", "done_by")
              .prefetch_related(Prefetch("files", queryset=TaskEvidenceFile.objects.order_by("uploaded_at", "pk"))))
     return (RectificationCase.objects.visible_to(user).select_related("unit", "opened_by", "closed_by")
             .prefetch_related(
                 "problems",
                 Prefetch("tasks", queryset=tasks),
-                Prefetch("responsibilities", queryset=CaseResponsibility.objects.select_related("person", "unit")),
+                Prefetch("responsibilities", queryset=CaseResponsibility.objects.select_related("person__unit", "unit")),
                 Prefetch("events", queryset=CaseEvent.objects.select_related("by").order_by("at", "pk")),
                 Prefetch("help", queryset=HelpAssignment.objects.select_related("person", "partner_unit",
                                                                                  "from_unit")),

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +40,7 @@ from rectification.services import cases as svc
 
 ERR_CONFIRM = _("Tick the box to confirm.")
 STAFF_AND_SUPERVISORS = (Role.STAFF, Role.SUPERVISOR)
+PAGE_METHODS = ("GET", "HEAD", "POST")
 
 
 def _ranking_url() -> str:
@@ -96,6 +97,8 @@ class CaseOpenForm(forms.Form):
 def case_new(request):
     """R-RCT-1: staff open a case by hand (branch, year, reason)."""
     require_role(request.user, Role.STAFF)
+    if request.method not in PAGE_METHODS:
+        return HttpResponseNotAllowed(PAGE_METHODS)
     form = CaseOpenForm(request.POST or None, user=request.user,
                         initial={"year": dt.date.today().year - 1})
     if request.method == "POST" and form.is_valid():
@@ -280,6 +283,14 @@ def _handle(request, case, action: str, user) -> tuple[str | None, dict]:
     raise PermissionDenied
 
 
+def _preset(form, **selected):
+    """An unbound edit form's pickers show their current choice from the rows already loaded: no query per row."""
+    for name, obj in selected.items():
+        field = form.fields[name]
+        field.widget.choices = [(obj.pk, field.label_from_instance(obj))] if obj is not None else []
+    return form
+
+
 def _case_context(request, case, bound: dict) -> dict:
     user = request.user
     today = dt.date.today()
@@ -296,9 +307,10 @@ def _case_context(request, case, bound: dict) -> dict:
             "overdue": task.state == TaskState.OPEN and task.deadline < today,
             "can_done": (case.state == CaseState.OPEN and task.state == TaskState.OPEN
                          and svc.can_mark_done(user=user, task=task)),
-            "form": pick(key, lambda t=task, k=key: TaskForm(prefix=k, user=user, initial={
-                "title": t.title, "owner_person": t.owner_person, "owner_unit": t.owner_unit,
-                "deadline": t.deadline, "description": t.description})) if manage else None,
+            "form": pick(key, lambda t=task, k=key: _preset(TaskForm(prefix=k, user=user, initial={
+                "title": t.title, "owner_person": t.owner_person_id, "owner_unit": t.owner_unit_id,
+                "deadline": t.deadline, "description": t.description}), owner_person=t.owner_person,
+                owner_unit=t.owner_unit)) if manage else None,
             "done_form": pick(f"done-{task.pk}", lambda t=task: DoneForm(prefix=f"done-{t.pk}")),
             "reopen_form": pick(f"task-reopen-{task.pk}", lambda t=task: ReasonForm(prefix=f"task-reopen-{t.pk}")),
             "edit_open": key in bound, "reopen_open": f"task-reopen-{task.pk}" in bound,
@@ -306,8 +318,9 @@ def _case_context(request, case, bound: dict) -> dict:
     problems = [{"problem": p, "form": pick(f"problem-{p.pk}", lambda p=p: ProblemForm(
         prefix=f"problem-{p.pk}", initial={"text": p.text})) if manage else None,
         "open": f"problem-{p.pk}" in bound} for p in case.problems.all()]
-    responsibilities = [{"item": r, "form": pick(f"responsibility-{r.pk}", lambda r=r: ResponsibilityForm(
-        prefix=f"responsibility-{r.pk}", user=user, initial={"duty": r.duty, "person": r.person, "unit": r.unit}))
+    responsibilities = [{"item": r, "form": pick(f"responsibility-{r.pk}", lambda r=r: _preset(ResponsibilityForm(
+        prefix=f"responsibility-{r.pk}", user=user, initial={"duty": r.duty, "person": r.person_id,
+                                                             "unit": r.unit_id}), person=r.person, unit=r.unit))
         if manage else None, "open": f"responsibility-{r.pk}" in bound} for r in case.responsibilities.all()]
     open_tasks = sum(1 for t in tasks if t["task"].state == TaskState.OPEN)
     return {
@@ -336,6 +349,8 @@ def case_detail(request, pk):
     """R-RCT-1/3, R-POL-2: a case — why it opened, its lists edited in place (POST-redirect-GET, errors beside
     the field), its tasks' evidence, the history, help and correction orders."""
     case = _fresh(request.user, pk)
+    if request.method not in PAGE_METHODS:
+        return HttpResponseNotAllowed(PAGE_METHODS)
     bound: dict = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -350,8 +365,6 @@ def case_detail(request, pk):
             messages.success(request, message)
             return redirect("rectification:case", pk=case.pk)
         case = _fresh(request.user, pk)
-    elif request.method not in ("GET", "HEAD"):
-        raise PermissionDenied
     status = 400 if bound else 200
     return render(request, "rectification/case_detail.html", _case_context(request, case, bound), status=status)
 
@@ -362,6 +375,8 @@ def case_close_view(request, pk):
     case = access_by_id(RectificationCase, user=request.user, pk=pk)
     if not svc.can_sign_off(user=request.user, case=case):
         raise PermissionDenied
+    if request.method not in PAGE_METHODS:
+        return HttpResponseNotAllowed(PAGE_METHODS)
     form = CloseForm(request.POST or None)
     open_tasks = case.tasks.filter(state=TaskState.OPEN).count()
     if request.method == "POST" and form.is_valid():
@@ -375,8 +390,6 @@ def case_close_view(request, pk):
             else:
                 messages.success(request, _("Case signed off and closed."))
                 return redirect("rectification:case", pk=case.pk)
-    elif request.method not in ("GET", "HEAD", "POST"):
-        raise PermissionDenied
     status = 400 if request.method == "POST" else 200
     return render(request, "rectification/case_close.html",
                   {"case": case, "form": form, "open_tasks": open_tasks, "tasks_total": case.tasks.count()},
@@ -388,7 +401,7 @@ def evidence_download(request, pk):
     """An evidence file, only within the user's subtree (404 otherwise), always as an attachment."""
     evidence = access_by_id(TaskEvidenceFile, user=request.user, pk=pk)
     if request.method not in ("GET", "HEAD"):
-        raise PermissionDenied
+        return HttpResponseNotAllowed(("GET", "HEAD"))
     try:
         handle = evidence.file.open("rb")
     except (FileNotFoundError, OSError, ValueError):
