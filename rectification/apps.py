@@ -5,17 +5,12 @@ from django.utils.translation import gettext_lazy as _
 def _register_statuses():
     """Every status of rectification in its colour (core.status)."""
     from core.status import register_model_status
-    from rectification.choices import CaseEventKind as K
     from rectification.choices import CaseState, TaskState
-    from rectification.models import CaseEvent, RectificationCase, RectificationTask
+    from rectification.models import RectificationCase, RectificationTask
 
     register_model_status(RectificationCase, "state", {CaseState.OPEN: "amber", CaseState.CLOSED: "green"})
     register_model_status(RectificationTask, "state", {TaskState.OPEN: "blue", TaskState.DONE: "green"})
-    register_model_status(CaseEvent, "kind", {
-        K.OPENED: "blue", K.ORIGIN_ADDED: "indigo", K.TASK_DONE: "teal", K.TASK_REOPENED: "orange",
-        K.CLOSED: "green", K.REOPENED: "red", K.HELP_ASSIGNED: "violet", K.HELP_ENDED: "grey",
-        K.CORRECTION_ORDERED: "amber", K.ADJUSTMENT_PROPOSED: "crimson", K.ADJUSTMENT_ACCEPTED: "red",
-        K.ADJUSTMENT_DECLINED: "grey"})
+    # CaseEvent.kind (12 kinds, 10 tones) is shown as its label in the history, not as a tag.
 
 
 def _cases_panel(request, dashboard):
