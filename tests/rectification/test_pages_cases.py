@@ -180,3 +180,40 @@ def test_dashboard_panel_counts(world, case, login):
     assert 'data-testid="panel-open-cases">1<' in html and 'data-testid="panel-overdue-tasks">1<' in html
     assert 'data-testid="panel-open-cases"' not in login(world.outsider).get("/").content.decode()
     assert make_user(unit=world.county_a, role=Role.STAFF)
+
+
+DEMO_AS_OF = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("seed_demo", "--branches", "60", "--as-of", DEMO_AS_OF.isoformat(), stdout=out)
+    return out.getvalue()
+
+
+def test_demo_cases_have_their_lists_and_the_pages_show_them(demo, client):
+    from core.models import User
+    from rectification.models import RectificationTask
+
+    cases = RectificationCase.objects.filter(year=DEMO_AS_OF.year - 1)
+    assert cases.exists() and "rectification:" in demo
+    tasks = RectificationTask.objects.filter(case__in=cases)
+    assert tasks.filter(state=TaskState.DONE).exists()
+    assert tasks.filter(state=TaskState.OPEN, deadline__lt=DEMO_AS_OF).exists()
+    assert all(c.problems.exists() and c.tasks.exists() for c in cases.filter(state=CaseState.OPEN)[:5])
+    for username in ("admin", "county_staff", "secretary_demo"):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        client.force_login(user)
+        assert client.get(LEDGER).status_code == 200
+        assert client.get(LEDGER, {"state": "closed"}).status_code == 200
+        for case in RectificationCase.objects.visible_to(user)[:3]:
+            assert client.get(_url(case)).status_code == 200
+        for task in RectificationTask.objects.visible_to(user).filter(files__isnull=False)[:1]:
+            assert client.get(f"/rectification/evidence/{task.files.first().pk}/").status_code == 200
