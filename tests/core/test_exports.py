@@ -87,6 +87,9 @@ PAGES = {
                     lambda c: [r["label"] for r in c["by_township"] + c["by_sector"]]),
     "upgrade-targets": (lambda w: "year=2024", False, "上年等次", lambda c: [g["label"] for g in c["groups"]]),
     "enterprise-coverage": (lambda w: "year=2020", False, "组织代码", lambda c: [r["unit"].code for r in c["rows"]]),
+    # rectification (issue 9): the ledger by state
+    "rectification-ledger": (lambda w: "state=closed", True, "组织代码",
+                             lambda c: [x.unit.code for x in c["object_list"]]),
 }
 DEFAULT_QUERY = {"units": lambda w: "q=" + w.village_a1.code[:4]}  # the search page needs a question
 
@@ -308,6 +311,10 @@ def _more_rows(city):
                                      created_by=city.users["staff"])
         Honour.objects.create(kind=HonourKind.OUTSTANDING_SECRETARY, year=2025, unit=unit, person=person,
                               level=HonourLevel.DISTRICT, created_by=city.users["staff"])
+        from rectification.models import RectificationCase, RectificationTask
+
+        case = RectificationCase.objects.create(unit=unit, year=2025, origins=["poor_tier"])
+        RectificationTask.objects.create(case=case, title="t", owner_person=person, deadline=dt.date(2026, 6, 30))
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
