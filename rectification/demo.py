@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from assessment.choices import Tier
 from assessment.models import Classification
 from cadres.choices import AppointmentRole
@@ -83,6 +85,7 @@ def seed_cases(sender=None, *, seed: int = 0, as_of: dt.date | None = None, resu
     ).select_related("person__user")}
     parents = OrgUnit.objects.in_bulk({c.unit.path[:-OrgUnit.steplen] for c in cases}, field_name="path")
     tasks_made = closed = 0
+    attached = False
     for n, case in enumerate(cases):
         if case.tasks.exists():  # seeded before (or by another part): leave it as it is
             continue
@@ -108,7 +111,12 @@ def seed_cases(sender=None, *, seed: int = 0, as_of: dt.date | None = None, resu
                                 deadline=as_of + dt.timedelta(days=offset), by=admin, **owner)
             tasks_made += 1
             if kind == "done":
-                svc.task_mark_done(task=task, evidence=rng.choice(EVIDENCE), by=admin)
+                files = []
+                if not attached:  # one scanned record, so the evidence download has something to serve
+                    files = [SimpleUploadedFile("整改会议记录.txt", "支委会会议记录（示例）".encode(),
+                                                content_type="text/plain")]
+                    attached = True
+                svc.task_mark_done(task=task, evidence=rng.choice(EVIDENCE), files=files, by=admin)
         if all_done:
             svc.case_close(case=case, note="整改任务全部完成，经镇党委验收合格，同意销号。", by=admin)
             closed += 1
