@@ -36,9 +36,9 @@ def ready_ranking() -> None:
 
     from cadres.demo import demo_seeded
     from core.panels import register_nav_item
-    from rectification.demo import seed_rectification
+    from rectification.demo_ranking import seed_rectification
 
-    demo_seeded.connect(seed_rectification, dispatch_uid="rectification.demo.seed_rectification")
+    demo_seeded.connect(seed_rectification, dispatch_uid="rectification.demo_ranking.seed_rectification")
     # The ledger's nav item ("整顿", /rectification/) is the case pages'; the ranking has its own entry, and
     # the corrections are linked from its page head.
     register_nav_item(label=_("Bottom ranking"), url_name="rectification:ranking", roles=("staff", "supervisor"),

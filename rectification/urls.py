@@ -1,10 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from rectification import views_corrections, views_help, views_ranking
+from rectification import views, views_corrections, views_help, views_ranking
 
 app_name = "rectification"
 
 urlpatterns = [
+    # cases, tasks and the ledger (R-RCT-1/3)
+    path("", views.LedgerView.as_view(), name="ledger"),
+    path("cases/new/", views.case_new, name="case_new"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("cases/<int:pk>/close/", views.case_close_view, name="case_close"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     # R-RCT-1: ranking
     path("ranking/", views_ranking.ranking_page, name="ranking"),
     # R-RCT-4: corrections; R-RCT-2: help (reached from a case page)

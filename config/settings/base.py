@@ -225,6 +225,8 @@ SPECTACULAR_SETTINGS = {
         "HonourLevelEnum": "assessment.choices.HonourLevel",
         "LevelEnum": "core.choices.Level",
         "JobStateEnum": "core.choices.JobState",
+        "RectificationCaseStateEnum": "rectification.choices.CaseState",
+        "RectificationTaskStateEnum": "rectification.choices.TaskState",
     },
 }
 

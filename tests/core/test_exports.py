@@ -94,6 +94,9 @@ PAGES = {
     "member-development": (lambda w: "state=flagged", True, "组织代码", lambda c: [s.unit.code for s in c["statuses"]]),
     "talks": (lambda w: f"unit={w.village_a1.pk}", True, "姓名", lambda c: [t.person.name for t in c["talks"]]),
     "talks-due": (lambda w: "as_of=2020-01-01", True, "姓名", lambda c: [r.person.name for r in c["rows"]]),
+    # rectification (issue 9): the ledger by state
+    "rectification-ledger": (lambda w: "state=closed", True, "组织代码",
+                             lambda c: [x.unit.code for x in c["object_list"]]),
 }
 DEFAULT_QUERY = {"units": lambda w: "q=" + w.village_a1.code[:4]}  # the search page needs a question
 
@@ -322,6 +325,10 @@ def _more_rows(city):
 
         CorrectionOrder.objects.create(appointment=person.appointments.get(), unit=unit, person=person, year=2025,
                                        requirement="r", deadline=dt.date.today() + dt.timedelta(days=30))
+        from rectification.models import RectificationCase, RectificationTask
+
+        case = RectificationCase.objects.create(unit=unit, year=2025, origins=["poor_tier"])
+        RectificationTask.objects.create(case=case, title="t", owner_person=person, deadline=dt.date(2026, 6, 30))
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))

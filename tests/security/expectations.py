@@ -68,6 +68,10 @@ OBJECTS = {
     "assessment/listings/": "listing_a",
     "assessment/classifications/": "classification_a",
     "assessment/reports/": "classification_a",
+    # rectification: cases, tasks and the ledger (R-RCT-1/3)
+    "api/v1/^rectification-cases/": "case_a",
+    "api/v1/^rectification-tasks/": "task_a",
+    "rectification/evidence/": "evidence_a",
 }
 # Query strings: reports that take a unit are asked about county A (outsiders must be refused, not answered).
 QUERIES = {
@@ -102,6 +106,9 @@ ADMIN_OBJECTS = {
     "django_celery_beat/periodictask": "periodic_task", "django_celery_beat/clockedschedule": "clocked",
     "django_celery_beat/crontabschedule": "crontab", "django_celery_beat/solarschedule": "solar",
     "django_celery_beat/intervalschedule": "interval",
+    # rectification: cases, tasks and their history (R-RCT-1/3)
+    "rectification/rectificationcase": "case_a", "rectification/rectificationtask": "task_a",
+    "rectification/caseevent": "case_event_a",
 }
 
 # (route, role, method) whose marker or status check is skipped while the leak is being fixed; ``"*"`` matches
@@ -137,7 +144,7 @@ ROWS: dict[str, dict[str, str]] = {
     '': {'DELETE PATCH POST PUT': 'anon=302 *=200'},
     'admin/': {},
     'admin/(?P<url>.*)$': {'GET POST': 'adm_out,adm_in=404 *=302'},
-    'admin/^(?P<app_label>auth|django_celery_beat|core|axes|knox|cadres|training|assessment)/$': {},
+    'admin/^(?P<app_label>auth|django_celery_beat|core|axes|knox|cadres|training|assessment|rectification)/$': {},
     'admin/assessment/assessmentcycle/': {},
     'admin/assessment/assessmentcycle/<path:object_id>/': {'GET POST': '*=302'},
     'admin/assessment/assessmentcycle/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
@@ -990,6 +997,43 @@ ROWS: dict[str, dict[str, str]] = {
     'rectification/corrections/new/': {'DELETE PATCH PUT': 'anon=302 *=405', 'GET HEAD': 'anon=302 sec,sec2,sup=403 *=200', 'POST': 'anon=302 sec,sec2,sup=403 *=400'},
     'rectification/help/<int:pk>/end/': {'DELETE PATCH PUT': 'anon=302 *=405', 'GET HEAD': 'adm_in,staff=200 anon=302 sec,sec2,sup=403 *=404', 'POST': 'adm_out,nounit,sib=404 sec,sec2,sup=403 *=302'},
     'rectification/ranking/': {'DELETE PATCH PUT': 'anon=302 sec,sec2=403 *=405', 'GET HEAD': 'anon=302 sec,sec2=403 *=200', 'POST': 'sec,sec2,sup=403 *=302'},
+    # --- rectification: cases, tasks, the ledger, evidence and their admin (issue 9, R-RCT-1/3) ---
+    'admin/rectification/caseevent/': {},
+    'admin/rectification/caseevent/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/rectification/caseevent/<path:object_id>/change/': {'GET': 'adm_in=200 *=302', 'POST': '*=302'},
+    'admin/rectification/caseevent/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/rectification/caseevent/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/rectification/caseevent/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/rectification/rectificationcase/': {},
+    'admin/rectification/rectificationcase/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/rectification/rectificationcase/<path:object_id>/change/': {'GET': 'adm_in=200 *=302', 'POST': '*=302'},
+    'admin/rectification/rectificationcase/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/rectification/rectificationcase/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/rectification/rectificationcase/^([^/]+)/history/([^/]+)/$': {'GET': 'adm_out=404 adm_in=200 *=302', 'POST': 'adm_out=404 *=302'},
+    'admin/rectification/rectificationcase/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/rectification/rectificationtask/': {},
+    'admin/rectification/rectificationtask/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/rectification/rectificationtask/<path:object_id>/change/': {'GET': 'adm_in=200 *=302', 'POST': '*=302'},
+    'admin/rectification/rectificationtask/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/rectification/rectificationtask/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/rectification/rectificationtask/^([^/]+)/history/([^/]+)/$': {'GET': 'adm_out=404 adm_in=200 *=302', 'POST': 'adm_out=404 *=302'},
+    'admin/rectification/rectificationtask/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'api/v1/^rectification-cases/$': {'DELETE PATCH PUT': 'anon=401 sec,sec2=403 *=405', 'HTML': 'anon=401 *=200', 'POST': 'anon=401 sec,sec2=403 *=400'},
+    'api/v1/^rectification-cases/(?P<pk>[^/.]+)/$': {'DELETE PATCH POST PUT': 'anon=401 sec,sec2=403 *=405', 'GET HEAD HTML': 'anon=401 sec,sib,nounit,adm_out=404 *=200'},
+    'api/v1/^rectification-cases/(?P<pk>[^/.]+)/close/$': {'DELETE PATCH PUT': 'anon=401 sec,sec2=403 *=405', 'GET HEAD HTML': 'anon=401 *=405', 'POST': 'anon=401 sec,sec2=403 sib,nounit,adm_out=404 *=400'},
+    'api/v1/^rectification-cases/(?P<pk>[^/.]+)/reopen/$': {'DELETE PATCH PUT': 'anon=401 sec,sec2=403 *=405', 'GET HEAD HTML': 'anon=401 *=405', 'POST': 'anon=401 sec,sec2=403 sib,nounit,adm_out=404 *=400'},
+    'api/v1/^rectification-tasks/$': {'DELETE PATCH PUT': 'anon=401 *=405', 'HTML': 'anon=401 *=200', 'POST': 'anon=401 *=400'},
+    'api/v1/^rectification-tasks/(?P<pk>[^/.]+)/$': {'DELETE POST': 'anon=401 *=405', 'GET HEAD HTML': 'anon=401 sec,sib,nounit,adm_out=404 *=200', 'PATCH': 'anon=401 sec2=403 sup,staff,adm_in=200 *=404', 'PUT': 'anon=401 sec,sib,nounit,adm_out=404 *=400'},
+    'api/v1/^rectification-tasks/(?P<pk>[^/.]+)/done/$': {'DELETE GET HEAD HTML PATCH PUT': 'anon=401 *=405', 'POST': 'anon=401 sec2,staff,adm_in=200 sup=403 *=404'},
+    'api/v1/^rectification-tasks/(?P<pk>[^/.]+)/reopen/$': {'DELETE GET HEAD HTML PATCH PUT': 'anon=401 *=405', 'POST': 'anon=401 sec2=403 sup,staff,adm_in=400 *=404'},
+    'api/v1/reports/rectification-ledger/': {'HTML': 'anon=401 *=200'},
+    'exports/rectification-ledger.csv': {'DELETE PATCH': 'anon=302 *=405'},
+    'exports/rectification-ledger.xlsx': {'DELETE PATCH': 'anon=302 *=405'},
+    'rectification/': {'DELETE PATCH': 'anon=302 *=405'},
+    'rectification/cases/<int:pk>/': {'DELETE PATCH PUT': 'anon=302 sec,sib,nounit,adm_out=404 *=405', 'GET HEAD': 'anon=302 sec,sib,nounit,adm_out=404 *=200', 'POST': 'anon=302 sec,sib,nounit,adm_out=404 *=403'},
+    'rectification/cases/<int:pk>/close/': {'DELETE PATCH PUT': 'anon=302 sec2=403 sup,staff,adm_in=405 *=404', 'GET HEAD': 'anon=302 sec2=403 sup,staff,adm_in=200 *=404', 'POST': 'anon=302 sec2=403 sup,staff,adm_in=400 *=404'},
+    'rectification/cases/new/': {'GET HEAD': 'anon=302 sec,sec2,sup=403 *=200', 'POST': 'anon=302 sec,sec2,sup=403 *=400', 'PUT': 'anon=302 sec,sec2,sup=403 *=405'},
+    'rectification/evidence/<int:pk>/': {'DELETE PATCH POST PUT': 'anon=302 sec,sib,nounit,adm_out=404 *=405', 'GET HEAD': 'anon=302 sec,sib,nounit,adm_out=404 *=200'},
 }
 
 
