@@ -37,7 +37,7 @@ def _register_job_summaries():
         "appointments_created": _("Appointments added"), "appointments_updated": _("Appointments updated"),
         "reserves_closed": _("Reserve entries closed"), "units_created": _("Organisations added"),
         "units": _("Organisations"), "branches": _("Branches"), "people": _("People"),
-        "appointments": _("Appointments"), "reserve_candidates": _("Reserve candidates"), "talks": _("Talks"),
+        "appointments": _("Appointments"), "reserve_candidates": _("Reserve candidates"),
     })
     for kind in ("import_roster", "import_units", "seed_demo"):
         register_job_summary(kind, template_name="core/job_summaries/generic.html")
@@ -94,6 +94,10 @@ class CadresConfig(AppConfig):
         from core.sweeps import register_sweep
 
         register_sweep("cadres.talks", talks_due_sweep, label=_("Talks due"), order=50)
+        from cadres.sweeps import NOTICE_KIND as TALK_NOTICE_KIND
+        from core.notice_kinds import register_notice_kind
+
+        register_notice_kind(TALK_NOTICE_KIND, _("Talk due"))
         # The talks are reached from the people list's and each person's page (the nav is full).
 
         register_nav_item(label=_("Import"), url_name="cadres:import-upload", roles=("staff",), order=60,

@@ -780,7 +780,7 @@ class Seeder:
         self.planner = TreePlanner(branches=branches, rng=random.Random(f"{seed}:tree"))
         self.maker = PeopleMaker(rng=random.Random(f"{seed}:people"), as_of=as_of)
         self.counts = {"units": 0, "branches": 0, "people": 0, "appointments": 0, "reserve_candidates": 0,
-                       "talks": 0}
+                       "cadres.Talk": 0}
         self.talk_rng = random.Random(f"{seed}:talks")  # its own stream: the other tables stay as they were
         self.marks: dict[str, OrgUnit] = {}
         self.history_date = timezone.now()
@@ -830,7 +830,7 @@ class Seeder:
         talks = self._talks([a for a, _ in appointments])
         self._bulk(Talk, talks)
         c = self.counts
-        c["talks"] += len(talks)
+        c["cadres.Talk"] += len(talks)
         c["units"] += len(specs)
         c["branches"] += sum(1 for s in specs if s.is_branch)
         c["people"] += len(people)

@@ -40,7 +40,8 @@ STATE_CHOICES = [("", _("any")), (STATE_FLAGGED, _("Flagged: no new member")),
 
 class MemberFilterForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2200, required=False)
-    township = forms.ModelChoiceField(label=_("township"), queryset=OrgUnit.objects.none(), required=False)
+    township = forms.ModelChoiceField(label=_("township"), queryset=OrgUnit.objects.none(), required=False,
+                                      empty_label=_("All"))
     sector = forms.ChoiceField(label=_("sector"), choices=[("", _("any")), *Sector.choices], required=False)
     state = forms.ChoiceField(label=_("R-MEM-1 status"), choices=STATE_CHOICES, required=False)
 

@@ -47,5 +47,13 @@ class RectificationConfig(AppConfig):
         register_panel(template_name="rectification/panels/cases.html", context_func=_cases_panel,
                        roles=("staff", "supervisor"), order=40)
         register_case_exports()
+        from core.notice_kinds import register_notice_kind
+        from rectification.services.corrections import NOTICE_DUE, NOTICE_PROPOSED
+        from rectification.sweeps import NOTICE_KIND_DUE, NOTICE_KIND_OVERDUE
+
+        register_notice_kind(NOTICE_KIND_DUE, _("Rectification task due"))
+        register_notice_kind(NOTICE_KIND_OVERDUE, _("Rectification task overdue"))
+        register_notice_kind(NOTICE_DUE, _("Correction deadline near"))
+        register_notice_kind(NOTICE_PROPOSED, _("Adjustment of a secretary proposed"))
         # After assessment's demo (seed_assessment is connected first: assessment's ready() runs earlier).
         demo_seeded.connect(seed_cases, dispatch_uid="rectification.demo.seed_cases")

@@ -285,6 +285,12 @@ class CaseEvent(models.Model):
     def __str__(self):
         return f"{self.case} {self.get_kind_display()}"
 
+    @property
+    def origin_label(self) -> str:
+        """Why an opening (or an added reason) happened, by its name (R-POL-2)."""
+        origin = (self.data or {}).get("origin")
+        return str(CaseOrigin(origin).label) if origin in CaseOrigin.values else ""
+
     @classmethod
     def scope_secretary_q(cls, user):
         return Q(case__unit_id=user.unit_id)

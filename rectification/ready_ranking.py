@@ -35,11 +35,8 @@ def ready_ranking() -> None:
     from rectification import exports_ranking  # noqa: F401  (registers the exports)
 
     from cadres.demo import demo_seeded
-    from core.panels import register_nav_item
     from rectification.demo_ranking import seed_rectification
 
     demo_seeded.connect(seed_rectification, dispatch_uid="rectification.demo_ranking.seed_rectification")
-    # The ledger's nav item ("整顿", /rectification/) is the case pages'; the ranking has its own entry, and
-    # the corrections are linked from its page head.
-    register_nav_item(label=_("Bottom ranking"), url_name="rectification:ranking", roles=("staff", "supervisor"),
-                      order=56, active_prefix="/rectification/ranking/")
+    # The nav's "整顿" (/rectification/, the ledger) covers the ranking and the corrections: the ledger's page
+    # head links to both, and a full nav has no room for more entries.

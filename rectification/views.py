@@ -9,7 +9,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
@@ -43,14 +42,6 @@ STAFF_AND_SUPERVISORS = (Role.STAFF, Role.SUPERVISOR)
 PAGE_METHODS = ("GET", "HEAD", "POST")
 
 
-def _ranking_url() -> str:
-    """The bottom ranking's page (another part of issue 9); its literal path until its URL name exists."""
-    try:
-        return reverse("rectification:ranking")
-    except NoReverseMatch:
-        return "/rectification/ranking/"
-
-
 # --- the ledger -------------------------------------------------------------------------------------------
 
 class LedgerView(LoginRequiredMixin, ScopedViewMixin, ListView):
@@ -74,8 +65,7 @@ class LedgerView(LoginRequiredMixin, ScopedViewMixin, ListView):
         user = self.request.user
         return {**ctx, "filter_form": self.filterset.form, "summary": ledger_summary(self.object_list, today=today),
                 "can_open": user.is_superuser or user.role == Role.STAFF,
-                "show_ranking": user.is_superuser or user.role in STAFF_AND_SUPERVISORS,
-                "ranking_url": _ranking_url()}
+                "show_ranking": user.is_superuser or user.role in STAFF_AND_SUPERVISORS}
 
 
 # --- manual opening ---------------------------------------------------------------------------------------
@@ -314,6 +304,7 @@ def _case_context(request, case, bound: dict) -> dict:
             "done_form": pick(f"done-{task.pk}", lambda t=task: DoneForm(prefix=f"done-{t.pk}")),
             "reopen_form": pick(f"task-reopen-{task.pk}", lambda t=task: ReasonForm(prefix=f"task-reopen-{t.pk}")),
             "edit_open": key in bound, "reopen_open": f"task-reopen-{task.pk}" in bound,
+            "done_open": f"done-{task.pk}" in bound,
         })
     problems = [{"problem": p, "form": pick(f"problem-{p.pk}", lambda p=p: ProblemForm(
         prefix=f"problem-{p.pk}", initial={"text": p.text})) if manage else None,
@@ -332,6 +323,9 @@ def _case_context(request, case, bound: dict) -> dict:
         "task_form": pick("task_add", lambda: TaskForm(prefix="task_add", user=user)),
         "reopen_form": pick("case-reopen", lambda: ReasonForm(prefix="case-reopen")),
         "can_sign_off": svc.can_sign_off(user=user, case=case),
+        # R-RCT-2/4: help is seen by staff and supervisors of the subtree and assigned by staff; orders by staff
+        "show_help_page": user.is_superuser or user.role in STAFF_AND_SUPERVISORS,
+        "can_order": case.state == CaseState.OPEN and (user.is_superuser or user.role == Role.STAFF),
         "open_tasks": open_tasks, "ready_to_close": bool(tasks) and not open_tasks,
         "bound": bound, "events": case.events.all(), "help": case.help.all(), "corrections": case.corrections.all(),
     }

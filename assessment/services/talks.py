@@ -15,17 +15,19 @@ from cadres.models import Appointment, Talk
 from core.formatting import date_text
 
 REASON_ANNUAL = _("The {year} assessment was classified on {date}; no annual assessment talk since.")
-WINDOW_YEARS = 1  # which published cycles still ask for their talk: those published in the last year
+WINDOW_YEARS = 1  # which published cycles still ask for their talk: those classified in the last year
 
 
 def annual_assessment_talks_missing(*, scope_path: str, as_of: dt.date):
-    """R-TLK-1: for each cycle published in the last year whose jurisdiction meets the scope, each
-    current secretary of a branch in both, appointed by the classification date, needs a talk of kind
-    annual assessment dated on or after it. Three queries whatever the number of cycles and posts."""
+    """R-TLK-1: for each published cycle classified in the last year whose jurisdiction meets the scope,
+    each current secretary of a branch in both, appointed by the classification date, needs a talk of
+    kind annual assessment dated on or after it. Where several cycles cover a branch (a county's and a
+    township's, or two years), only the latest classification asks: a talk after it answers the
+    earlier ones too. Three queries whatever the number of cycles and posts."""
     since = as_of - relativedelta(years=WINDOW_YEARS)
     cycles = list(
-        AssessmentCycle.objects.filter(published_at__isnull=False, published_at__date__gte=since,
-                                       published_at__date__lte=as_of, classification_date__lte=as_of)
+        AssessmentCycle.objects.filter(published_at__isnull=False, classification_date__gte=since,
+                                       classification_date__lte=as_of)
         .select_related("unit").order_by("unit__path", "year"))
     # the cycle's jurisdiction and the scope overlap: one holds the other
     cycles = [c for c in cycles if c.unit.path.startswith(scope_path) or scope_path.startswith(c.unit.path)]
@@ -47,11 +49,11 @@ def annual_assessment_talks_missing(*, scope_path: str, as_of: dt.date):
             kind=TalkKind.ANNUAL_ASSESSMENT, date__gte=earliest, date__lte=as_of,
             person_id__in={p[0] for p in posts}).values_list("person_id", "date"):
         talked.setdefault(person_id, []).append(day)
-    for cycle in cycles:
-        for person_id, unit_id, path, start in posts:
-            if not path.startswith(cycle.unit.path) or start > cycle.classification_date:
-                continue
-            if any(day >= cycle.classification_date for day in talked.get(person_id, ())):
-                continue
+    for person_id, unit_id, path, start in posts:
+        covering = [c for c in cycles if path.startswith(c.unit.path) and start <= c.classification_date]
+        if not covering:
+            continue
+        cycle = max(covering, key=lambda c: (c.classification_date, c.year))
+        if not any(day >= cycle.classification_date for day in talked.get(person_id, ())):
             yield (person_id, unit_id, TalkKind.ANNUAL_ASSESSMENT, cycle.classification_date,
                    REASON_ANNUAL.format(year=cycle.year, date=date_text(cycle.classification_date)))

@@ -184,8 +184,30 @@ def test_each_published_assessment_needs_an_annual_assessment_talk_with_every_se
     talk(world.person_a2, dt.date(2026, 1, 10), TalkKind.ANNUAL_ASSESSMENT)
     assert rows_of(talks_due(scope_path=world.township_a.path, as_of=as_of), TalkKind.ANNUAL_ASSESSMENT) == [
         ("秦秀英", TalkKind.ANNUAL_ASSESSMENT)]
-    # a year after its publication the cycle no longer asks
-    assert rows_of(talks_due(scope_path="", as_of=dt.date(2027, 1, 21)), TalkKind.ANNUAL_ASSESSMENT) == []
+    # a year after its classification the cycle no longer asks
+    assert rows_of(talks_due(scope_path="", as_of=dt.date(2027, 1, 11)), TalkKind.ANNUAL_ASSESSMENT) == []
+
+
+def test_only_the_latest_classification_asks_and_an_old_one_published_late_asks_nothing(world):
+    """R-TLK-1 on the demo's shape: a year classified long ago but published lately asks nothing, and where
+    two classifications lie within the year only the later one asks (seen on the demo: a 2024 talk asked
+    in December 2026 of secretaries talked to since)."""
+    from tests.assessment.helpers import make_cycle
+
+    old = make_cycle(unit=world.county_a, year=2024)  # classified 2025-01-10
+    old.published_at = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
+    old.save()
+    assert rows_of(talks_due(scope_path="", as_of=dt.date(2026, 12, 1)), TalkKind.ANNUAL_ASSESSMENT) == []
+    new = make_cycle(unit=world.county_a, year=2025)  # classified 2026-01-10
+    new.published_at = dt.datetime(2026, 1, 20, 9, tzinfo=dt.UTC)
+    new.save()
+    rows = [r for r in talks_due(scope_path="", as_of=dt.date(2026, 1, 10))
+            if r.requirement == TalkKind.ANNUAL_ASSESSMENT]
+    assert sorted(r.person.name for r in rows) == ["杨志强", "秦秀英"]  # once each, not once a cycle
+    assert {r.due_date for r in rows} == {dt.date(2026, 1, 10)}
+    rows = [r for r in talks_due(scope_path="", as_of=dt.date(2026, 1, 9))
+            if r.requirement == TalkKind.ANNUAL_ASSESSMENT]
+    assert {r.due_date for r in rows} == {dt.date(2025, 1, 10)}  # before the later one, the earlier asks
 
 
 # ---------------------------------------------------------------- recording (the service)
