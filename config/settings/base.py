@@ -227,6 +227,8 @@ SPECTACULAR_SETTINGS = {
         "JobStateEnum": "core.choices.JobState",
         "RectificationCaseStateEnum": "rectification.choices.CaseState",
         "RectificationTaskStateEnum": "rectification.choices.TaskState",
+        "WeakCandidateStateEnum": "rectification.choices.CandidateState",
+        "CorrectionOrderStateEnum": "rectification.choices.CorrectionState",
     },
 }
 
@@ -269,6 +271,8 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # R-SEC-3: caps on uploads and on what an imported workbook may unpack to (core/uploads.py).
 ZHISHU_UPLOAD_MAX_BYTES = env.int("ZHISHU_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# R-RCT-1: the largest evidence file attached to a rectification task.
+ZHISHU_EVIDENCE_MAX_BYTES = env.int("ZHISHU_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 ZHISHU_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("ZHISHU_IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
 ZHISHU_IMPORT_MAX_ROWS = env.int("ZHISHU_IMPORT_MAX_ROWS", default=20_000)
 # Request bodies other than files (forms, JSON) and the size above which an upload goes to a temp file.
