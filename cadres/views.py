@@ -212,6 +212,9 @@ class PersonDetailView(LoginRequiredMixin, ScopedViewMixin, DetailView):
         talks = list(talks_for_person(person=person).visible_to(user)[:TALKS_SHOWN + 1])
         context["talks"], context["talks_more"] = talks[:TALKS_SHOWN], len(talks) > TALKS_SHOWN
         context["can_record_talk"] = can_record_talks(user)
+        from cadres.person_sections import person_sections
+
+        context["person_sections"] = person_sections(request=self.request, person=person)
         context["age"] = age_on(person.birth_date, dt.date.today()) if person.birth_date else None
         context["can_edit"] = user.is_staff_role
         # R-SEC-1: masked unless staff of the subtree ask (?reveal=id_number,phone), which is logged.

@@ -47,6 +47,11 @@ class RectificationConfig(AppConfig):
         register_panel(template_name="rectification/panels/cases.html", context_func=_cases_panel,
                        roles=("staff", "supervisor"), order=40)
         register_case_exports()
+        from cadres.person_sections import register_person_section
+        from rectification.views_help import person_help_section
+
+        register_person_section("rectification.help", template_name="rectification/person_help.html",
+                                context_func=person_help_section, order=50)
         from core.notice_kinds import register_notice_kind
         from rectification.services.corrections import NOTICE_DUE, NOTICE_PROPOSED
         from rectification.sweeps import NOTICE_KIND_DUE, NOTICE_KIND_OVERDUE

@@ -91,3 +91,11 @@ def help_end_page(request, pk):
         messages.success(request, _("Help ended."))
         return redirect("rectification:case_help", pk=assignment.case_id)
     return render(request, "rectification/help/end.html", {"assignment": assignment})
+
+
+def person_help_section(*, request, person):
+    """The person page's section of help links (R-RCT-2): every help the person gives that the viewer sees,
+    so a liaison or a committee member's pairing shows on their record as a first secretary's post does."""
+    assignments = list(HelpAssignment.objects.visible_to(request.user).filter(person=person)
+                       .select_related("case__unit").order_by("-start_date", "-pk"))
+    return {"assignments": assignments} if assignments else None

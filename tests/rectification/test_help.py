@@ -124,3 +124,17 @@ def test_the_help_page_suggests_by_tier_and_staff_assign_and_end(world, case, lo
 def test_the_help_page_is_read_only_for_supervisors_and_hidden_from_outsiders(world, case, login):
     assert login(world.supervisor_a).post(f"/rectification/cases/{case.pk}/help/", {}).status_code == 403
     assert login(world.outsider).get(f"/rectification/cases/{case.pk}/help/").status_code == 404
+
+
+def test_a_liaison_shows_on_the_helpers_page_and_on_no_one_elses(world, case, client):
+    """R-RCT-2: help given is on the helper's record (a liaison has no appointment to show it)."""
+    from django.urls import reverse
+
+    cadre = PersonFactory(name="周建国", unit=world.county_a)
+    help_assign(case=case, kind=HelpKind.LIAISON, person=cadre, start_date=dt.date(2025, 3, 1), by=world.staff_a)
+    url = reverse("cadres:person_detail", args=[cadre.pk])
+    client.force_login(world.staff_a)
+    page = client.get(url).content.decode()
+    assert 'id="help-links"' in page and "乡镇领导联系" in page and world.village_a2.name in page
+    other = PersonFactory(name="吴明", unit=world.county_a)
+    assert 'id="help-links"' not in client.get(reverse("cadres:person_detail", args=[other.pk])).content.decode()
