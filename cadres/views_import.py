@@ -107,17 +107,15 @@ def _check(job: Job, user) -> dict:
             "preview": preview, "counts": preview.counts()}
 
 
-class ImportUploadView(RoleRequiredMixin, FormView):
-    """Staff upload a roster or a unit list; the file is stored and checked on the next page."""
+class ImportStoreMixin:
+    """An upload form's valid file: read once (a refused workbook is an error on the field), stored on a
+    pending job, then the preview page. The view names the kind of import in ``import_kind(form)``."""
 
-    template_name = "cadres/import_upload.html"
-    form_class = ImportForm
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(exports=export_links(), **kwargs)
+    def import_kind(self, form) -> str:
+        return form.cleaned_data["kind"]
 
     def form_valid(self, form):
-        upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
+        upload, kind = form.cleaned_data["file"], self.import_kind(form)
         data = upload.read()
         try:
             read_table(data, filename=upload.name, kind=kind)
@@ -126,6 +124,16 @@ class ImportUploadView(RoleRequiredMixin, FormView):
             return self.form_invalid(form)
         job = import_job_store(user=self.request.user, kind=kind, filename=upload.name, data=data)
         return redirect("cadres:import-preview", pk=job.pk)
+
+
+class ImportUploadView(RoleRequiredMixin, ImportStoreMixin, FormView):
+    """Staff upload a roster or a unit list; the file is stored and checked on the next page."""
+
+    template_name = "cadres/import_upload.html"
+    form_class = ImportForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(exports=export_links(), **kwargs)
 
 
 def import_job_store(*, user, kind: str, filename: str, data: bytes) -> Job:

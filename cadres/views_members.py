@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView
 
-from cadres.imports.readers import KIND_MEMBERS, read_table
+from cadres.imports.readers import KIND_MEMBERS
 from cadres.selectors_members import (
     STATE_FLAGGED,
     STATE_NOT_JUDGED,
@@ -24,7 +24,7 @@ from cadres.selectors_members import (
 )
 from cadres.services.members import member_development_set
 from cadres.views import _explained, _year
-from cadres.views_import import import_job_store
+from cadres.views_import import ImportStoreMixin
 from core.choices import BRANCH_LEVELS, Level, Sector
 from core.models import OrgUnit
 from core.permissions import RoleRequiredMixin
@@ -139,19 +139,11 @@ class MemberImportForm(forms.Form):
         return upload
 
 
-class MemberDevelopmentImportView(RoleRequiredMixin, FormView):
+class MemberDevelopmentImportView(RoleRequiredMixin, ImportStoreMixin, FormView):
     """R-MEM-1, R-SEC-3: upload a sheet of new members; it is checked on the preview page, then confirmed."""
 
     template_name = "cadres/member_development_import.html"
     form_class = MemberImportForm
 
-    def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            read_table(data, filename=upload.name, kind=KIND_MEMBERS)
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
-            return self.form_invalid(form)
-        job = import_job_store(user=self.request.user, kind=KIND_MEMBERS, filename=upload.name, data=data)
-        return redirect("cadres:import-preview", pk=job.pk)
+    def import_kind(self, form) -> str:
+        return KIND_MEMBERS
