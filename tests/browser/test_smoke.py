@@ -30,6 +30,8 @@ def test_staff_log_in_search_a_person_and_open_their_record(browser, live_server
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     log_in(page, live_server.url, "staff_a")
+    # the chart is drawn after its endpoint answers: wait for it rather than look once (a flake under load)
+    page.wait_for_selector("#panel-sector-chart svg", state="visible", timeout=15000)
     assert page.locator("#panel-sector-chart svg").first.is_visible()
     assert page.locator("#panel-reserve-coverage").get_by_text("新华村党支部").is_visible()
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
