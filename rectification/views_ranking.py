@@ -22,6 +22,7 @@ from core.scoping import access_by_id
 from rectification.models import WeakCandidate
 from rectification.selectors_ranking import bottom_ranking
 from rectification.services.ranking import (
+    COMMITTEE_DEPTH,
     POLICY_FIELD,
     candidate_confirm,
     candidate_reject,
@@ -83,8 +84,11 @@ def ranking_page(request):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     data = ranking_for(request)
     year = ranking_year(request)
-    if data["unit"] is not None and data["committee"] is None:
-        messages.info(request, MSG_NOT_IN_COMMITTEE)
+    committees = []
+    if data["committee"] is None:
+        # Above the committees (the city): offer the city-managed committees the user sees, one link each.
+        committees = list(OrgUnit.objects.visible_to(request.user).filter(depth=COMMITTEE_DEPTH, is_active=True)
+                          .order_by("path").only("pk", "name"))
     page = Paginator(data["rows"], PAGE_SIZE).get_page(request.GET.get("page"))
     policy = data["policy"].get(POLICY_FIELD) if data["policy"] else None
     may_propose = bool(request.user.is_staff_role and data["committee"]
@@ -93,7 +97,7 @@ def ranking_page(request):
         **data, "year": year, "page_obj": page, "rows": page.object_list,
         "policy_item": policy, "policy_label": Policy._meta.get_field(POLICY_FIELD).verbose_name,
         "share_text": f"{(data['share'] * 100).normalize():f}%" if data["share"] is not None else "",
-        "may_decide": request.user.is_staff_role, "may_propose": may_propose,
+        "may_decide": request.user.is_staff_role, "may_propose": may_propose, "committees": committees,
     })
 
 

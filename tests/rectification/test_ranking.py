@@ -273,3 +273,20 @@ def test_the_report_and_the_candidate_list_cost_the_same_queries_for_more_branch
     ranking_propose(committee=world.county_a, year=2025)
     assert WeakCandidate.objects.count() == 11
     assert count() == few
+
+
+def test_above_the_committees_the_page_lists_them_to_choose_from(world, client):
+    """R-RCT-1: the city has no ranking of its own (倒排以市管党委为单位); its staff pick a committee."""
+    from django.urls import reverse
+
+    from tests.factories import make_user
+    from core.choices import Role
+
+    city_staff = make_user(unit=world.city, role=Role.STAFF)
+    client.force_login(city_staff)
+    page = client.get(reverse("rectification:ranking")).content.decode()
+    assert 'data-testid="ranking-committees"' in page
+    assert f"unit={world.county_a.pk}" in page and f"unit={world.county_b.pk}" in page
+    client.force_login(world.staff_a)
+    page = client.get(reverse("rectification:ranking")).content.decode()
+    assert 'data-testid="ranking-committees"' not in page
