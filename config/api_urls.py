@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("training.api.urls")),
     path("", include("assessment.api.urls")),
     path("", include("rectification.api.urls")),
+    path("", include("stipends.api.urls")),
 ]

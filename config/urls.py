@@ -13,6 +13,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("assessment/", include("assessment.urls")),
     path("rectification/", include("rectification.urls")),
+    path("stipends/", include("stipends.urls")),
 ]
 
 # Chinese error pages in the site's layout; JSON under /api/ (core.errors).

@@ -128,6 +128,7 @@ S000, S001, S002, S003, S004 = (
 )
 _dec = {"max_digits": 12, "decimal_places": 2}
 _share = {"max_digits": 5, "decimal_places": 4}
+PERIOD_CHOICES = [("month", _("a month")), ("year", _("a year"))]
 
 
 class Policy(models.Model):
@@ -261,6 +262,50 @@ class Policy(models.Model):
     former_village_leader_min_monthly = policy_field(
         models.DecimalField, default=D("100"), rule="R-STP-3", seed=S001, **_dec,
         verbose_name=_("former village leaders' minimum living subsidy (yuan a month)"))
+    # R-STP-1/2: the amounts and how they are shared (001 item 7, 004 第八条)
+    stipend_regime = policy_field(
+        models.CharField, default="base", rule="R-STP-2", seed=S001, max_length=10,
+        choices=[("base", _("base × tier coefficient")), ("pool", _("township pool shared by coefficient"))],
+        verbose_name=_("how village secretaries' stipends are set"))
+    stipend_base_village = policy_field(
+        models.DecimalField, default=None, rule="R-STP-1", seed=S001, **_dec,
+        verbose_name=_("base stipend: village secretaries"))
+    stipend_base_village_period = policy_field(
+        models.CharField, default="year", rule="R-STP-1", seed=S001, max_length=5, choices=PERIOD_CHOICES,
+        verbose_name=_("period of the village base"))
+    stipend_base_community = policy_field(
+        models.DecimalField, default=None, rule="R-STP-1", seed=S001, **_dec,
+        verbose_name=_("base stipend: community secretaries"))
+    stipend_base_community_period = policy_field(
+        models.CharField, default="year", rule="R-STP-1", seed=S001, max_length=5, choices=PERIOD_CHOICES,
+        verbose_name=_("period of the community base"))
+    stipend_base_university = policy_field(
+        models.DecimalField, default=D("300"), rule="R-STP-1", seed=S004, **_dec,
+        verbose_name=_("base stipend: university and industry secretaries of serving staff"))
+    stipend_base_university_period = policy_field(
+        models.CharField, default="month", rule="R-STP-1", seed=S004, max_length=5, choices=PERIOD_CHOICES,
+        verbose_name=_("period of the university base"))
+    stipend_base_retired_branch = policy_field(
+        models.DecimalField, default=D("500"), rule="R-STP-1", seed=S004, **_dec,
+        verbose_name=_("base stipend: secretaries of retired-staff branches"))
+    stipend_base_retired_branch_period = policy_field(
+        models.CharField, default="year", rule="R-STP-1", seed=S004, max_length=5, choices=PERIOD_CHOICES,
+        verbose_name=_("period of the retired-staff branch base"))
+    stipend_base_other = policy_field(
+        models.DecimalField, default=None, rule="R-STP-1", seed=S001, **_dec,
+        verbose_name=_("base stipend: other sectors' secretaries"))
+    stipend_base_other_period = policy_field(
+        models.CharField, default="month", rule="R-STP-1", seed=S001, max_length=5, choices=PERIOD_CHOICES,
+        verbose_name=_("period of the other sectors' base"))
+    stipend_township_pool = policy_field(
+        models.DecimalField, default=None, rule="R-STP-2", seed=S001, **_dec,
+        verbose_name=_("township stipend pool for its village secretaries (yuan a year)"))
+    stipend_month_min_days = policy_field(
+        models.PositiveIntegerField, default=15, rule="R-STP-2", seed=S001,
+        verbose_name=_("days in office that count a begun or ended month"))
+    workload_credit_share = policy_field(
+        models.DecimalField, default=D("0.10"), rule="R-STP-3", seed=S004, **_share,
+        verbose_name=_("share of the year's workload quota credited instead of the stipend"))
     health_check_min_years = policy_field(
         models.PositiveIntegerField, default=6, rule="R-STP-5", seed=S001,
         verbose_name=_("years of continuous office for a health check"))

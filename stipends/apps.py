@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class StipendsConfig(AppConfig):
     name = "stipends"
     verbose_name = _("Stipends and care")
+
+    def ready(self):
+        # Each part registers its review step, job kinds, statuses, navigation and demo here
+        # (assessment.review_steps, core.models.Job, core.status, core.panels, cadres.demo).
+        from assessment.review_steps import register_review_step
+        from core.models import Job
+        from stipends.services.sheets import JOB_KIND_BUILD, sheets_refresh_for_cycle
+
+        # --- sheets (R-STP-2..4); R-JOB-1: the review builds provisional sheets ---
+        Job.register_kind(JOB_KIND_BUILD, _("Stipend sheet"))
+        register_review_step("stipends.sheets", sheets_refresh_for_cycle, label=_("Building provisional stipend sheets"),
+                             order=20)
+        # --- health checks (R-STP-5/6) ---

@@ -94,10 +94,13 @@ class PolicyResolver:
     Load once with the year, then ``resolver.for_unit(unit_id, path)`` costs no query.
     """
 
-    def __init__(self, *, year: int):
+    def __init__(self, *, year: int, replace_policies: dict[str, Policy] | None = None):
+        """``replace_policies`` ({unit path: unsaved Policy}) stands in for those units' policies:
+        a what-if (R-STP-2 preview) computes under a draft without saving it."""
         self.year = year
         qs = Policy.objects.filter(year=year).select_related("unit")
         self._by_path = {p.unit.path: p for p in qs}
+        self._by_path.update(replace_policies or {})
         self._cache: dict[str, EffectivePolicy] = {}
 
     def for_unit(self, *, unit_id: int, path: str) -> EffectivePolicy:
@@ -110,6 +113,15 @@ class PolicyResolver:
             cached = _resolve(unit_id=unit_id, year=self.year, chain=[self._by_path[p] for p in chain_paths])
             self._cache[key] = cached
         return cached if cached.unit_id == unit_id else replace(cached, unit_id=unit_id)
+
+    def nearest_policy_unit_id(self, *, path: str) -> int | None:
+        """The unit whose policy is nearest above ``path`` (itself included), None when only defaults apply."""
+        step = OrgUnit.steplen
+        for i in range(len(path), 0, -step):
+            policy = self._by_path.get(path[:i])
+            if policy is not None:
+                return policy.unit_id
+        return None
 
 
 def policy_defaults(*, year: int) -> EffectivePolicy:
@@ -169,7 +181,7 @@ def policy_validate(*, unit: OrgUnit | None, year: int | None, values: dict[str,
 
     for f in Policy.value_fields():
         value = own[f.name]
-        if value is None:
+        if value is None or isinstance(value, str):  # a choice (R-STP-2's regime, a period): the field checks it
             continue
         if value < 0:
             refuse(f.name, MSG_POLICY_NEGATIVE)

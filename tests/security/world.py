@@ -109,7 +109,7 @@ def build_world() -> World:
     u["adm_out"] = make_user(unit=w.county_b, role=Role.STAFF, is_staff=True)
     u["adm_in"] = make_user(unit=w.county_a, role=Role.STAFF, is_staff=True)
     perms = Permission.objects.filter(content_type__app_label__in=("core", "cadres", "training", "assessment",
-                                                                   "rectification"))
+                                                                   "rectification", "stipends"))
     for role in ("adm_out", "adm_in"):
         u[role].user_permissions.set(perms)
 
@@ -205,6 +205,28 @@ def build_world() -> World:
                                                         requirement="r", deadline=dt.date(2026, 6, 30),
                                                         met_note="m", decision_reason="d", created_by=u["staff"])
 
+    # stipends (issue 10): county A's approved 2025 sheet with village A1's line, a form, an eligibility, a check
+    from stipends import models as stp
+
+    w.sheet_a = stp.StipendSheet.objects.create(unit=w.county_a, year=2025, state="approved", total=Decimal("24000"),
+                                                line_count=1, built_at=dt.datetime(2026, 1, 20, tzinfo=dt.UTC),
+                                                approved_at=dt.datetime(2026, 1, 21, tzinfo=dt.UTC),
+                                                policies={"default": {"unit_id": None, "values": {}}})
+    w.line_a = stp.StipendLine.objects.create(
+        sheet=w.sheet_a, person=w.person_a1, unit=w.village_a1, township=w.township_a, county=w.county_a,
+        sector="village", group="village", regime="base", form="money", base_amount=Decimal("24000"),
+        base_period="year", tier="good", coefficient=Decimal("1"), months=12, in_office_from=dt.date(2025, 1, 1),
+        in_office_until=dt.date(2025, 12, 31), amount=Decimal("24000"), policy_key="default",
+        explanation={"rule": "R-STP-2"})
+    w.election_a = stp.StipendElection.objects.create(person=w.person_a1, unit=w.village_a1, year=2025,
+                                                      form="money", note="n", created_by=u["staff"])
+    w.entitlement_a = stp.HealthCheckEntitlement.objects.create(
+        person=w.person_a1, unit=w.village_a1, period_start=dt.date(2018, 1, 1), qualified_on=dt.date(2024, 1, 1),
+        year=2024, good_years=[2022, 2023], explanation={"rule": "R-STP-5"})
+    w.health_check_a = stp.HealthCheck.objects.create(
+        person=w.person_a1, unit=w.village_a1, entitlement=w.entitlement_a, decided_on=dt.date(2025, 3, 1),
+        decision="d", place="p", notes="n", created_by=u["staff"])
+
     # jobs and notices of county A's users
     stored = default_storage.save("imports/matrix-roster.xlsx", ContentFile(_roster_bytes()))
     w.job_roster = Job.objects.create(kind="import_roster", created_by=u["staff"], unit=w.county_a,
@@ -263,7 +285,7 @@ def _county_a_rows(w: World):
     a_users = [w.users[r] for r in ("sec", "sec2", "sup", "staff", "adm_in")]
     for model in apps.get_models():
         label = model._meta.label
-        if label.startswith(("core.", "cadres.", "training.", "assessment.", "rectification.")) \
+        if label.startswith(("core.", "cadres.", "training.", "assessment.", "rectification.", "stipends.")) \
                 and ".Historical" not in label:
             if model is AccessLog:
                 continue  # append-only (no update can plant a marker) and superusers only

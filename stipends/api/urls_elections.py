@@ -1,0 +1,3 @@
+"""API of stipends: elections (joined in stipends/api/urls.py)."""
+
+urlpatterns = []

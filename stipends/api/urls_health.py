@@ -1,0 +1,3 @@
+"""API of stipends: health (joined in stipends/api/urls.py)."""
+
+urlpatterns = []

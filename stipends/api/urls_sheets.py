@@ -1,0 +1,3 @@
+"""API of stipends: sheets (joined in stipends/api/urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages of stipends: elections (each part keeps its own URL list, joined in stipends/urls.py)."""
+
+urlpatterns = []
