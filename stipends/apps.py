@@ -18,3 +18,13 @@ class StipendsConfig(AppConfig):
         register_review_step("stipends.sheets", sheets_refresh_for_cycle, label=_("Building provisional stipend sheets"),
                              order=20)
         # --- health checks (R-STP-5/6) ---
+        # (health helper: register the health review step, statuses, person section, exports here)
+
+        # --- sheet pages, export and navigation ---
+        # (pages helper: nav item, statuses of SheetState, exports here)
+
+        # --- API ---
+        # (api helper: anything the API needs at start-up here)
+
+        # --- forms received and the demo (R-STP-3, issue 10 item 4) ---
+        # (demo helper: the demo_seeded receiver here)
