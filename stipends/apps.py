@@ -27,4 +27,12 @@ class StipendsConfig(AppConfig):
         # (api helper: anything the API needs at start-up here)
 
         # --- forms received and the demo (R-STP-3, issue 10 item 4) ---
+        from core.status import register_model_status
+        from stipends.choices import StipendForm
+        from stipends.exports_elections import register_election_exports
+        from stipends.models import StipendElection
+
+        register_model_status(StipendElection, "form", {StipendForm.MONEY: "blue",
+                                                        StipendForm.WORKLOAD_CREDIT: "violet"})
+        register_election_exports()
         # (demo helper: the demo_seeded receiver here)
