@@ -50,7 +50,7 @@ def forms_year(request) -> int:
 
 class ElectionFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR, required=False)
-    scope = forms.ChoiceField(label=_("Branches"), required=False, choices=[
+    scope = forms.ChoiceField(label=_("Which branches"), required=False, choices=[
         (SCOPE_UNIVERSITY, _("University and industry branches")), (SCOPE_ALL, _("All branches"))])
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False)
     form = forms.ChoiceField(label=_("Form received"), required=False,
