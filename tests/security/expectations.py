@@ -72,6 +72,8 @@ OBJECTS = {
     "api/v1/^rectification-cases/": "case_a",
     "api/v1/^rectification-tasks/": "task_a",
     "rectification/evidence/": "evidence_a",
+    # stipends: forms received (issue 10, R-STP-3)
+    "api/v1/^stipend-elections/": "election_a",
 }
 # Query strings: reports that take a unit are asked about county A (outsiders must be refused, not answered).
 QUERIES = {
@@ -1034,6 +1036,12 @@ ROWS: dict[str, dict[str, str]] = {
     'rectification/cases/<int:pk>/close/': {'DELETE PATCH PUT': 'anon=302 sec2=403 sup,staff,adm_in=405 *=404', 'GET HEAD': 'anon=302 sec2=403 sup,staff,adm_in=200 *=404', 'POST': 'anon=302 sec2=403 sup,staff,adm_in=400 *=404'},
     'rectification/cases/new/': {'GET HEAD': 'anon=302 sec,sec2,sup=403 *=200', 'POST': 'anon=302 sec,sec2,sup=403 *=400', 'PUT': 'anon=302 sec,sec2,sup=403 *=405'},
     'rectification/evidence/<int:pk>/': {'DELETE PATCH POST PUT': 'anon=302 sec,sib,nounit,adm_out=404 *=405', 'GET HEAD': 'anon=302 sec,sib,nounit,adm_out=404 *=200'},
+    # --- stipends: forms received (issue 10, R-STP-3) ---
+    'stipends/forms/': {'DELETE PATCH PUT': 'anon=302 sec,sec2=403 *=405', 'GET HEAD': 'anon=302 sec,sec2=403 *=200', 'POST': 'sec,sec2,sup=403 *=302'},
+    'exports/stipend-forms.csv': {'DELETE PATCH POST PUT': 'anon=302 *=405', 'GET HEAD': 'anon=302 sec,sec2=403 *=200'},
+    'exports/stipend-forms.xlsx': {'DELETE PATCH POST PUT': 'anon=302 *=405', 'GET HEAD': 'anon=302 sec,sec2=403 *=200'},
+    'api/v1/^stipend-elections/$': {'DELETE PATCH PUT': 'anon=401 sec,sec2,sup=403 *=405', 'GET HEAD HTML OPTIONS': 'anon=401 *=200', 'POST': 'anon=401 sec,sec2,sup=403 *=400'},
+    'api/v1/^stipend-elections/(?P<pk>[^/.]+)/$': {'DELETE POST': 'anon=401 sec,sec2,sup=403 *=405', 'GET HEAD HTML': 'anon=401 sec2,sib,nounit,adm_out=404 *=200', 'OPTIONS': 'anon=401 *=200', 'PATCH PUT': 'anon=401 sec,sec2,sup=403 staff,adm_in=200 *=404'},
 }
 
 
