@@ -11,7 +11,7 @@ from core.models import Job
 from core.services.policies import MSG_POLICY_NEGATIVE
 from stipends.choices import FloorKind, SheetState
 from stipends.models import StipendSheet
-from stipends.services.sheets import MSG_CORRECT_REASON, sheet_approve, sheet_build
+from stipends.services.sheets import MSG_CORRECT_REASON, MSG_SHEET_APPROVED_EXISTS, sheet_approve, sheet_build
 from tests.factories import make_unit, make_user
 from tests.stipends.helpers import classify, secretary, set_policy
 
@@ -43,7 +43,7 @@ def test_it_starts_building_a_sheet_and_answers_the_job(world, api, django_captu
 def test_it_refuses_to_start_when_the_year_is_approved(world, api, approved):
     response = api(world.staff_a).post(URL, {"unit": world.county_a.pk, "year": 2025}, format="json")
     assert response.status_code == 400
-    assert "approved and frozen" in str(response.data)
+    assert response.data == {"non_field_errors": [MSG_SHEET_APPROVED_EXISTS.format(year=2025, unit="甲县委")]}
     assert not Job.objects.exists()
 
 
