@@ -82,7 +82,7 @@ class StipendSheetViewSet(ScopedReadOnlyViewSet):
         new = svc.sheet_correct(sheet=sheet, user=request.user, reason=body.validated_data["reason"])
         return self._answer(new, status.HTTP_201_CREATED)
 
-    @extend_schema(responses=StipendLineSerializer(many=True), parameters=LINE_FILTER_PARAMETERS)
+    @extend_schema(responses=StipendLineSerializer(many=True), parameters=LINE_FILTER_PARAMETERS, filters=False)
     @action(detail=True, methods=["get"])
     def lines(self, request, pk=None, format=None):
         """R-STP-2/3, R-POL-2: the sheet's lines (a secretary: their own), each explaining itself with the
