@@ -12,7 +12,6 @@ from rest_framework.response import Response
 
 from assessment.choices import Tier
 from core.api.viewsets import ScopedReadOnlyViewSet
-from stipends.choices import Regime
 from stipends.api.filtersets_sheets import StipendLineFilterSet, StipendSheetFilterSet
 from stipends.api.serializers_sheets import (
     CorrectSerializer,
@@ -24,6 +23,7 @@ from stipends.api.serializers_sheets import (
     StipendSheetDetailSerializer,
     StipendSheetSerializer,
 )
+from stipends.choices import Regime
 from stipends.models import StipendLine, StipendSheet
 from stipends.services import sheets as svc
 
