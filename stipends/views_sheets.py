@@ -229,7 +229,8 @@ def sheet_preview_page(request):
                                  else None, user=request.user)
     context = {"query": query, "preview": None, "policy_form": None, "draft": None}
     if not (query.is_bound and query.is_valid()):
-        return render(request, "stipends/sheets/preview.html", context, status=400 if query.is_bound else 200)
+        bad = query.is_bound or request.method == "POST"  # a POST names the jurisdiction it drafts for
+        return render(request, "stipends/sheets/preview.html", context, status=400 if bad else 200)
     unit, year = query.cleaned_data["unit"], query.cleaned_data["year"]
     own = Policy.objects.filter(unit=unit, year=year).first()
     instance = own or Policy(unit=unit, year=year)

@@ -72,6 +72,8 @@ OBJECTS = {
     "api/v1/^rectification-cases/": "case_a",
     "api/v1/^rectification-tasks/": "task_a",
     "rectification/evidence/": "evidence_a",
+    # stipends: sheet pages (issue 10)
+    "stipends/sheets/": "sheet_a",
 }
 # Query strings: reports that take a unit are asked about county A (outsiders must be refused, not answered).
 QUERIES = {
@@ -92,6 +94,7 @@ QUERIES = {
     "cadres/reports/reserve-coverage/": "year=2025",
     "assessment/upgrade-targets/behind/": "year=2025&tier=poor",
     "cadres/export/people/": "format=csv",  # the other exports are .xlsx, scanned unzipped
+    "stipends/preview/": "unit={unit}&year=2025",  # stipends: sheet pages (issue 10): county A's what-if
 }
 ADMIN_OBJECTS = {
     "core/orgunit": "village_a1", "core/user": "user_sec", "core/policy": "policy_a", "core/job": "job_export",
@@ -1034,6 +1037,14 @@ ROWS: dict[str, dict[str, str]] = {
     'rectification/cases/<int:pk>/close/': {'DELETE PATCH PUT': 'anon=302 sec2=403 sup,staff,adm_in=405 *=404', 'GET HEAD': 'anon=302 sec2=403 sup,staff,adm_in=200 *=404', 'POST': 'anon=302 sec2=403 sup,staff,adm_in=400 *=404'},
     'rectification/cases/new/': {'GET HEAD': 'anon=302 sec,sec2,sup=403 *=200', 'POST': 'anon=302 sec,sec2,sup=403 *=400', 'PUT': 'anon=302 sec,sec2,sup=403 *=405'},
     'rectification/evidence/<int:pk>/': {'DELETE PATCH POST PUT': 'anon=302 sec,sib,nounit,adm_out=404 *=405', 'GET HEAD': 'anon=302 sec,sib,nounit,adm_out=404 *=200'},
+    # --- stipends: sheet pages (issue 10) ---
+    # R-STP-4: staff compute (POST), supervisors read; a secretary has no sheet page (their line is at mine/);
+    # county A's sheet is 404 outside county A (the township's supervisor included), whatever the method.
+    'stipends/': {'DELETE PATCH PUT': 'anon=302 sec,sec2=403 *=405', 'GET HEAD': 'anon=302 sec,sec2=403 *=200', 'POST': 'anon=302 sec,sec2,sup=403 *=400'},
+    'stipends/mine/': {'DELETE PATCH POST PUT': 'anon=302 *=405', 'GET HEAD': 'anon=302 *=200'},
+    'stipends/preview/': {'DELETE PATCH PUT': 'anon=302 sec,sec2,sup=403 *=405', 'GET HEAD': 'anon=302 sec,sec2,sup=403 staff,adm_in=200 *=400', 'POST': 'anon=302 sec,sec2,sup=403 *=400'},
+    'stipends/sheets/<int:pk>/': {'DELETE PATCH PUT': 'anon=302 staff,adm_in=405 *=404', 'GET HEAD': 'anon=302 staff,adm_in=200 *=404', 'POST': 'anon,staff,adm_in=302 *=404'},
+    'stipends/sheets/<int:pk>/export.xlsx': {'DELETE PATCH POST PUT': 'anon=302 staff,adm_in=405 *=404', 'GET HEAD': 'anon=302 staff,adm_in=200 *=404'},
 }
 
 
