@@ -50,7 +50,7 @@ def sheet_export_rows(*, sheet: StipendSheet) -> tuple[list[list], Decimal, int]
             township_name, line.unit.name, line.person.name, str(REGIME_LABELS.get(line.regime, line.regime)),
             line.base_amount, str(PERIOD_UNITS.get(line.base_period, "")) if line.base_period else "",
             line.pool_amount, str(tiers.get(line.tier, "")) if line.tier else shown["tier_label"],
-            line.coefficient, line.months, shown["form_label"], amount, line.provisional,
+            Decimal(shown["coefficient"]), line.months, shown["form_label"], amount, line.provisional,
             "、".join(shown["flags"]), shown["formula"] or "",
         ]
         if correction:

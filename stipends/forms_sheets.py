@@ -40,7 +40,7 @@ class SheetBuildForm(JurisdictionYearForm):
 class LineFilterForm(forms.Form):
     """The filters of a sheet's lines (GET)."""
 
-    township = forms.TypedChoiceField(label=_("Township"), required=False, coerce=int, empty_value=None)
+    township = forms.TypedChoiceField(label=_("Township (street)"), required=False, coerce=int, empty_value=None)
     tier = forms.ChoiceField(label=_("Tier"), required=False,
                              choices=[("", _("All tiers")), *Tier.choices, ("none", _("Not classified"))])
     regime = forms.ChoiceField(label=_("Regime"), required=False,

@@ -93,6 +93,14 @@ def my_lines(*, user) -> QuerySet:
 
 # ---------------------------------------------------------------- one line as the page shows it
 
+def coefficient_text(value: Decimal) -> str:
+    """A coefficient as the policy writes it: 1.00, 0.90, 0.875 (never 0.9000)."""
+    value = Decimal(value).normalize()
+    if value.as_tuple().exponent > -2:
+        value = value.quantize(Decimal("0.01"))
+    return format(value, "f")
+
+
 def _share_percent(share) -> str:
     try:
         value = Decimal(str(share)) * 100
@@ -170,6 +178,7 @@ def line_display(line: StipendLine, *, sheet: StipendSheet) -> dict:
         "form_label": form_label,
         "tier_label": tier_label,
         "regime_label": str(REGIME_LABELS.get(line.regime, line.regime)),
+        "coefficient": coefficient_text(line.coefficient),
         "period_label": str(PERIOD_UNITS.get(line.base_period, "")) if line.base_period else "",
         "flags": flags,
         "difference": difference,
@@ -186,13 +195,12 @@ def _inputs(line: StipendLine, explanation: dict) -> list[tuple[str, object]]:
     rows: list[tuple[str, object]] = [
         (_("Months in office"), line.months),
         (_("In office"), f"{line.in_office_from:%Y-%m-%d} — {line.in_office_until:%Y-%m-%d}"),
-        (_("Coefficient"), line.coefficient.normalize() if line.coefficient == line.coefficient.to_integral()
-         else line.coefficient),
+        (_("Coefficient"), coefficient_text(line.coefficient)),
     ]
     if line.base_amount is not None:
         rows.append((_("Base"), f"{line.base_amount} {PERIOD_UNITS.get(line.base_period, '')}"))
     if line.regime == Regime.POOL and explanation.get("pool"):
-        rows += [(_("Township pool"), explanation.get("pool")), (_("Township"), explanation.get("township", "")),
+        rows += [(_("Township pool"), explanation.get("pool")), (_("Township (street)"), explanation.get("township", "")),
                  (_("Weight (coefficient × months)"), explanation.get("weight")),
                  (_("Weights of the township"), explanation.get("total_weight")),
                  (_("Secretaries sharing the pool"), explanation.get("sharers"))]

@@ -118,7 +118,7 @@ def test_the_sheet_page_shows_each_line_with_its_explanation(built, login):
     assert "R-STP-2" in body and "甲县委 2025" in body
     assert "基数×系数" in body
     # The floor is met and shown against its value.
-    assert "20000.00" in body and "未达到" not in body
+    assert "20000.00" in body and "未达标" not in body and "达标" in body
     subtotals = page.context["subtotals"]
     assert [(t["name"], t["total"]) for t in subtotals] == [("甲镇党委", Decimal("36750.00"))]
 
@@ -399,3 +399,33 @@ def test_a_staff_login_without_a_unit_sees_nothing(built, login):
     client = login(nobody)
     assert client.get(reverse("stipends:sheet", args=[built.sheet.pk])).status_code == 404
     assert client.get(reverse("stipends:sheets")).context["object_list"].count() == 0
+
+
+# ---------------------------------------------------------------- the demo city
+
+def test_the_demo_city_has_sheet_pages_that_open(db, client):
+    """The README's path: ``seed_demo --branches 200`` on SQLite, then the county staff open a sheet (the demo's
+    own, or one built here when the demo has none yet), its export, the what-if and the secretary's page."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from core.models import User
+
+    call_command("seed_demo", "--branches", "200", "--as-of", "2026-11-23", stdout=StringIO())
+    staff = User.objects.get(username="county_staff")
+    year = 2025
+    sheet = StipendSheet.objects.visible_to(staff).order_by("pk").first()
+    if sheet is None:
+        sheet = svc.sheet_build(unit=staff.unit, year=year, user=staff)
+    assert sheet.line_count > 0
+    client.force_login(staff)
+    assert client.get(reverse("stipends:sheets")).status_code == 200
+    page = client.get(reverse("stipends:sheet", args=[sheet.pk]))
+    assert page.status_code == 200 and f"{sheet.total:.2f}" in page.content.decode()
+    assert client.get(reverse("stipends:sheet", args=[sheet.pk]), {"page": 2, "provisional": "on"}).status_code == 200
+    assert client.get(reverse("stipends:sheet_export", args=[sheet.pk])).status_code == 200
+    assert client.get(reverse("stipends:preview"), {"unit": sheet.unit_id, "year": sheet.year}).status_code == 200
+    client.force_login(User.objects.get(username="secretary_demo"))
+    assert client.get(reverse("stipends:mine")).status_code == 200
+    assert client.get(reverse("stipends:sheet", args=[sheet.pk])).status_code == 404
