@@ -419,13 +419,32 @@ def test_the_demo_city_has_sheet_pages_that_open(db, client):
     if sheet is None:
         sheet = svc.sheet_build(unit=staff.unit, year=year, user=staff)
     assert sheet.line_count > 0
+    # The crawl's own checks (tests/ui/test_crawl.py): no raw choice code, no untranslated English, a plain title.
+    from tests.ui.test_crawl import _catalog_fragments, _check, _project_choices
+
+    crawl = {"choices": _project_choices(), "msgids": _catalog_fragments()}
+
+    def clean(url, params=None, data=None):
+        response = client.post(url, data) if data is not None else client.get(url, params or {})
+        assert response.status_code == 200, url
+        assert _check(url, response, crawl, set()) == [], url
+        return response
+
     client.force_login(staff)
-    assert client.get(reverse("stipends:sheets")).status_code == 200
-    page = client.get(reverse("stipends:sheet", args=[sheet.pk]))
-    assert page.status_code == 200 and f"{sheet.total:.2f}" in page.content.decode()
-    assert client.get(reverse("stipends:sheet", args=[sheet.pk]), {"page": 2, "provisional": "on"}).status_code == 200
+    clean(reverse("stipends:sheets"))
+    page = clean(reverse("stipends:sheet", args=[sheet.pk]))
+    assert f"{sheet.total:.2f}" in page.content.decode()
+    clean(reverse("stipends:sheet", args=[sheet.pk]), {"page": 2, "provisional": "on"})
     assert client.get(reverse("stipends:sheet_export", args=[sheet.pk])).status_code == 200
-    assert client.get(reverse("stipends:preview"), {"unit": sheet.unit_id, "year": sheet.year}).status_code == 200
-    client.force_login(User.objects.get(username="secretary_demo"))
-    assert client.get(reverse("stipends:mine")).status_code == 200
+    clean(reverse("stipends:preview"), {"unit": sheet.unit_id, "year": sheet.year})
+    preview = clean(reverse("stipends:preview"), data={"unit": sheet.unit_id, "year": sheet.year, "action": "preview",
+                                                       "stipend_base_village": "30000"})
+    assert preview.context["preview"]["rows"]
+    if sheet.state == SheetState.DRAFT:
+        svc.sheet_approve(sheet=sheet, user=staff)
+    secretary_demo = User.objects.get(username="secretary_demo")
+    client.force_login(secretary_demo)
+    mine = clean(reverse("stipends:mine"))
+    own = StipendLine.objects.filter(sheet=sheet, person__user=secretary_demo).count()
+    assert len(mine.context["rows"]) >= own
     assert client.get(reverse("stipends:sheet", args=[sheet.pk])).status_code == 404
