@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -256,7 +256,8 @@ def sheet_preview_page(request):
                     return redirect(f"{reverse('stipends:preview')}?unit={policy.unit_id}&year={year}&adopted=1")
                 context["preview"] = _preview_rows(preview)
     elif action:
-        raise PermissionDenied
+        messages.error(request, MSG_UNKNOWN_ACTION)
+        status = 400
     return render(request, "stipends/sheets/preview.html", context, status=status)
 
 
