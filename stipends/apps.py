@@ -21,7 +21,9 @@ class StipendsConfig(AppConfig):
         # (health helper: register the health review step, statuses, person section, exports here)
 
         # --- sheet pages, export and navigation ---
-        # (pages helper: nav item, statuses of SheetState, exports here)
+        from stipends.ready_sheets import ready_sheet_pages
+
+        ready_sheet_pages()
 
         # --- API ---
         # (api helper: anything the API needs at start-up here)

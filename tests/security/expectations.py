@@ -76,6 +76,8 @@ OBJECTS = {
     "api/v1/^stipend-elections/": "election_a",
     # stipends: sheets and their lines (issue 10, R-STP-2..4)
     "api/v1/^stipend-sheets/": "sheet_a",
+    # stipends: sheet pages (issue 10)
+    "stipends/sheets/": "sheet_a",
 }
 # Query strings: reports that take a unit are asked about county A (outsiders must be refused, not answered).
 QUERIES = {
@@ -96,6 +98,7 @@ QUERIES = {
     "cadres/reports/reserve-coverage/": "year=2025",
     "assessment/upgrade-targets/behind/": "year=2025&tier=poor",
     "cadres/export/people/": "format=csv",  # the other exports are .xlsx, scanned unzipped
+    "stipends/preview/": "unit={unit}&year=2025",  # stipends: sheet pages (issue 10): county A's what-if
 }
 ADMIN_OBJECTS = {
     "core/orgunit": "village_a1", "core/user": "user_sec", "core/policy": "policy_a", "core/job": "job_export",
@@ -1090,6 +1093,14 @@ ROWS: dict[str, dict[str, str]] = {
     'api/v1/^stipend-sheets/(?P<pk>[^/.]+)/correct/$': {'GET HEAD HTML': 'anon=401 *=405', 'POST': 'anon=401 sec,sec2,sup=403 staff,adm_in=400 *=404'},
     'api/v1/^stipend-sheets/(?P<pk>[^/.]+)/lines/$': {'GET HEAD HTML': 'anon=401 sec,staff,adm_in=200 *=404'},
     'api/v1/^stipend-sheets/preview/$': {'GET HEAD HTML': 'anon=401 *=405', 'POST': 'anon=401 sec,sec2,sup=403 *=400'},
+    # --- stipends: sheet pages (issue 10) ---
+    # R-STP-4: staff compute (POST), supervisors read; a secretary has no sheet page (their line is at mine/);
+    # county A's sheet is 404 outside county A (the township's supervisor included), whatever the method.
+    'stipends/': {'DELETE PATCH PUT': 'anon=302 sec,sec2=403 *=405', 'GET HEAD': 'anon=302 sec,sec2=403 *=200', 'POST': 'anon=302 sec,sec2,sup=403 *=400'},
+    'stipends/mine/': {'DELETE PATCH POST PUT': 'anon=302 *=405', 'GET HEAD': 'anon=302 *=200'},
+    'stipends/preview/': {'DELETE PATCH PUT': 'anon=302 sec,sec2,sup=403 *=405', 'GET HEAD': 'anon=302 sec,sec2,sup=403 staff,adm_in=200 *=400', 'POST': 'anon=302 sec,sec2,sup=403 *=400'},
+    'stipends/sheets/<int:pk>/': {'DELETE PATCH PUT': 'anon=302 staff,adm_in=405 *=404', 'GET HEAD': 'anon=302 staff,adm_in=200 *=404', 'POST': 'anon,staff,adm_in=302 *=404'},
+    'stipends/sheets/<int:pk>/export.xlsx': {'DELETE PATCH POST PUT': 'anon=302 staff,adm_in=405 *=404', 'GET HEAD': 'anon=302 staff,adm_in=200 *=404'},
 }
 
 

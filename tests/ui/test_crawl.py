@@ -82,6 +82,7 @@ PARAM_OBJECTS = {
     "assessment/listings/": ("assessment.BranchListing", "pk"),
     "assessment/classifications/": ("assessment.Classification", "pk"),
     "assessment/reports/": ("assessment.Classification", "pk"),
+    "stipends/sheets/": ("stipends.StipendSheet", "pk"),  # stipends: sheet pages (issue 10)
 }
 # Import previews only make sense for the job kind they show.
 JOB_KINDS = {"cadres/import/": ("import_roster", "import_units"), "training/import/": ("training.attendance_import",)}
