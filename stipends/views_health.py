@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -118,8 +118,12 @@ class EligibleListView(LoginRequiredMixin, ScopedViewMixin, ListView):
 def eligible_refresh(request):
     """R-STP-5/6: staff refresh the eligible list of their subtree for a year (the service is set-based)."""
     require_role(request.user, Role.STAFF)
-    unit = request.user.unit if not request.user.is_superuser else None
-    scope_path = unit.path if unit is not None else ""
+    if request.user.is_superuser:
+        scope_path = ""
+    elif request.user.unit_id is None:  # R-ORG-2: no unit, no subtree to refresh
+        raise PermissionDenied
+    else:
+        scope_path = request.user.unit.path
     try:
         result = svc.health_eligibility_refresh(scope_path=scope_path, year=request.POST.get("year"))
     except ValidationError as exc:
