@@ -16,6 +16,10 @@ def ready_health() -> None:
 
     register_person_section("stipends.health", template_name="stipends/health/person_section.html",
                             context_func=person_health_section, order=60)
+    from cadres.demo import demo_seeded
+    from stipends.demo_health import seed_health
+
+    demo_seeded.connect(seed_health, dispatch_uid="stipends.demo_health.seed_health")
 
 
 def _register_statuses() -> None:

@@ -355,3 +355,22 @@ def test_mark_done_once_and_not_before_the_decision(world, entitlement):
         svc.health_check_mark_done(check=check, done_on=D(2025, 4, 3), by=world.staff_a, today=D(2025, 6, 1))
     assert errors_of(exc) == {"done_on": [str(svc.MSG_ALREADY_DONE.format(date="2025-04-02"))]}
     assert HealthCheck.objects.get().history.count() == 2  # R-SEC-2
+
+
+# ---------------------------------------------------------------- the demo's receiver
+
+def test_the_demo_lists_the_eligible_and_records_a_check_and_a_recuperation_once(world):
+    from stipends.demo_health import seed_health
+    from tests.factories import make_user
+
+    make_user(unit=None, username="admin", is_superuser=True, is_staff=True)
+    _long_serving(world, start=D(2018, 1, 1), good=(2023, 2024))
+    secretary(unit=world.branch1, start=D(2001, 1, 1), end=D(2020, 12, 31), is_retired=True, name="退休老书记")
+    seed_health(as_of=D(2026, 12, 1))
+    seed_health(as_of=D(2026, 12, 1))
+    checks = {c.basis: c for c in HealthCheck.objects.select_related("person")}
+    assert set(checks) == {HealthCheckBasis.ELIGIBLE, HealthCheckBasis.DECISION} and len(checks) == 2
+    assert checks[HealthCheckBasis.ELIGIBLE].done_on is not None
+    assert checks[HealthCheckBasis.DECISION].kind == HealthCheckKind.RECUPERATION
+    assert checks[HealthCheckBasis.DECISION].person.name == "退休老书记"
+    assert HealthCheckEntitlement.objects.count() == 1
