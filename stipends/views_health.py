@@ -146,7 +146,7 @@ class CheckFilterSet(ScopedFilterSet):
                                         empty_label=gettext_lazy("All"))
     unit = WithinUnitFilter(field_name="unit", label=gettext_lazy("Unit"))
     done = django_filters.BooleanFilter(field_name="done_on", lookup_expr="isnull", exclude=True,
-                                        label=gettext_lazy("Done"), widget=django_filters.widgets.BooleanWidget())
+                                        label=gettext_lazy("Carried out"), widget=django_filters.widgets.BooleanWidget())
 
     class Meta:
         model = HealthCheck
