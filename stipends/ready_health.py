@@ -54,4 +54,13 @@ def _register_exports() -> None:
         headers=("姓名", "党支部", "组织代码", "首次符合年度", "连续任职起始日期", "符合条件日期", "连续任职年数",
                  "另加月数", "评为“好”的年度", "体检情况", "体检日期"),
         source=list_view_source(EligibleListView), row=row,
-        stamp=lambda request: request.GET.get("year") or "全部"))
+        stamp=_stamp))
+
+
+def _stamp(request) -> str:
+    """The year asked for in the file name (digits only: it goes into a header), else today's date."""
+    import datetime as dt
+    import re
+
+    year = request.GET.get("year") or ""
+    return year if re.fullmatch(r"[0-9]{4}", year) else dt.date.today().strftime("%Y%m%d")
