@@ -29,4 +29,15 @@ class StipendsConfig(AppConfig):
         # (api helper: anything the API needs at start-up here)
 
         # --- forms received and the demo (R-STP-3, issue 10 item 4) ---
-        # (demo helper: the demo_seeded receiver here)
+        from cadres.demo import demo_seeded
+        from core.status import register_model_status
+        from stipends.choices import StipendForm
+        from stipends.demo import seed_stipends
+        from stipends.exports_elections import register_election_exports
+        from stipends.models import StipendElection
+
+        register_model_status(StipendElection, "form", {StipendForm.MONEY: "blue",
+                                                        StipendForm.WORKLOAD_CREDIT: "violet"})
+        register_election_exports()
+        # After assessment's and rectification's receivers (their apps are ready first): the tiers exist.
+        demo_seeded.connect(seed_stipends, dispatch_uid="stipends.demo.seed_stipends")

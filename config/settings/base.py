@@ -229,6 +229,9 @@ SPECTACULAR_SETTINGS = {
         "RectificationTaskStateEnum": "rectification.choices.TaskState",
         "WeakCandidateStateEnum": "rectification.choices.CandidateState",
         "CorrectionOrderStateEnum": "rectification.choices.CorrectionState",
+        "StipendSheetStateEnum": "stipends.choices.SheetState",
+        "StipendRegimeEnum": "stipends.choices.Regime",
+        "StipendPeriodEnum": "stipends.choices.Period",
     },
 }
 

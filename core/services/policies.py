@@ -140,13 +140,37 @@ MSG_POLICY_BREAKS_BELOW = _(
     "The policy of {unit} for {year} inherits this value and would be out of order with it; change that policy first."
 )
 MSG_POLICY_WEIGHTS_ZERO = _("The weights of the superior's score and of the member evaluation cannot both be 0.")
+MSG_POLICY_COEFFICIENT_RANGE = _("A stipend coefficient must be between 0 and 1.")
+MSG_POLICY_COEFFICIENT_ORDER = _(
+    "Stipend coefficients must not rise as the tier falls: “{higher}” ({higher_value}) must be at least "
+    "“{lower}” ({lower_value})."
+)
+MSG_POLICY_BASE_PERIOD = _(
+    "Set “{period}” in this policy together with “{amount}”: a period inherited from another policy could "
+    "turn a yearly base into a monthly one."
+)
+MSG_POLICY_POOL_MISSING = _(
+    "The township pool regime needs a pool: set “{pool}” in this policy, or in the townships' own policies for "
+    "{year}."
+)
+MSG_POLICY_MONTH_DAYS = _("The days that count a begun or ended month must be between 1 and 31.")
 
-#: R-ASM-3/4, R-CLS-4, R-RCT-1: values that are shares (or weights) of a whole. The stipend
-#: coefficients (R-STP-1) are only refused when negative: a jurisdiction may pay more than the base.
+#: R-ASM-3/4, R-CLS-4, R-RCT-1, R-STP-3: values that are shares (or weights) of a whole.
 SHARE_FIELDS = (
     "evaluation_sample_share", "superior_score_weight", "member_score_weight",
     "upgrade_poor_share", "upgrade_average_share", "upgrade_fairly_good_share", "keep_good_share",
-    "weak_candidate_share",
+    "weak_candidate_share", "workload_credit_share",
+)
+#: R-STP-1 (issue 10 item 1): the tier coefficients, best tier first; each in 0..1 (好 is the base itself,
+#: 1:0.9:0.8:0.7) and none above the one before (equal is allowed: a jurisdiction may not tell two tiers apart).
+COEFFICIENT_FIELDS = ("coefficient_good", "coefficient_fairly_good", "coefficient_average", "coefficient_poor")
+#: R-STP-1: each base amount and the period it is given for.
+BASE_PERIOD_FIELDS = (
+    ("stipend_base_village", "stipend_base_village_period"),
+    ("stipend_base_community", "stipend_base_community_period"),
+    ("stipend_base_university", "stipend_base_university_period"),
+    ("stipend_base_retired_branch", "stipend_base_retired_branch_period"),
+    ("stipend_base_other", "stipend_base_other_period"),
 )
 #: R-CLS-1: the tier thresholds, highest first; each must be above the next.
 THRESHOLD_FIELDS = ("tier_good_min", "tier_fairly_good_min", "tier_average_min")
@@ -189,8 +213,17 @@ def policy_validate(*, unit: OrgUnit | None, year: int | None, values: dict[str,
             refuse(f.name, MSG_POLICY_HOURS_PER_DAY)
         elif f.name in SHARE_FIELDS and value > 1:
             refuse(f.name, MSG_POLICY_SHARE_RANGE)
+        elif f.name in COEFFICIENT_FIELDS and value > 1:
+            refuse(f.name, MSG_POLICY_COEFFICIENT_RANGE)
+        elif f.name == "stipend_month_min_days" and not 1 <= value <= 31:
+            refuse(f.name, MSG_POLICY_MONTH_DAYS)
         elif f.name in THRESHOLD_FIELDS and value > HUNDRED:
             refuse(f.name, MSG_POLICY_THRESHOLD_RANGE)
+    labels = {f.name: f.verbose_name for f in Policy.value_fields()}
+    for amount, period in BASE_PERIOD_FIELDS:
+        # R-STP-1: the amount and its period are one statement of the policy; the error names the missing field.
+        if own[amount] is not None and not own[period]:
+            refuse(period, MSG_POLICY_BASE_PERIOD.format(period=labels[period], amount=labels[amount]))
     if unit is None or year is None:  # the unit or year field has its own error
         if errors:
             raise ValidationError(errors)
@@ -204,7 +237,6 @@ def policy_validate(*, unit: OrgUnit | None, year: int | None, values: dict[str,
         # The error belongs to the field this policy sets; an inherited value cannot be corrected here.
         return next((n for n in names if own[n] is not None), names[0])
 
-    labels = {f.name: f.verbose_name for f in Policy.value_fields()}
     for higher, lower in zip(THRESHOLD_FIELDS, THRESHOLD_FIELDS[1:]):
         if all(own[n] is None or n in errors for n in (higher, lower)):
             continue
@@ -215,6 +247,19 @@ def policy_validate(*, unit: OrgUnit | None, year: int | None, values: dict[str,
     if any(own[n] is not None and n not in errors for n in WEIGHT_FIELDS) and not any(
             effective[n] for n in WEIGHT_FIELDS):
         refuse(key(*WEIGHT_FIELDS), MSG_POLICY_WEIGHTS_ZERO)
+    for higher, lower in zip(COEFFICIENT_FIELDS, COEFFICIENT_FIELDS[1:]):
+        if all(own[n] is None or n in errors for n in (higher, lower)):
+            continue
+        if effective[higher] < effective[lower]:
+            refuse(key(higher, lower), MSG_POLICY_COEFFICIENT_ORDER.format(
+                higher=labels[higher], higher_value=effective[higher],
+                lower=labels[lower], lower_value=effective[lower]))
+    if own["stipend_regime"] == "pool" and effective["stipend_township_pool"] is None and not (
+            unit.pk and Policy.objects.filter(year=year, unit__path__startswith=unit.path,
+                                              stipend_township_pool__isnull=False).exclude(unit=unit).exists()):
+        # R-STP-2: refused rather than warned — a sheet under it would pay no village secretary at all. Pools set
+        # only in the townships' own policies are enough (the pool is the township's).
+        refuse("stipend_regime", MSG_POLICY_POOL_MISSING.format(pool=labels["stipend_township_pool"], year=year))
     if not errors:
         _validate_descendants(unit=unit, year=year, own=own, effective=effective, refuse=refuse, labels=labels)
     if errors:
@@ -223,8 +268,8 @@ def policy_validate(*, unit: OrgUnit | None, year: int | None, values: dict[str,
 
 def _validate_descendants(*, unit: OrgUnit, year: int, own: dict, effective: dict, refuse, labels) -> None:
     """The other direction of inheritance: the policies below ``unit`` for ``year`` that inherit a
-    changed threshold or weight must stay in order with it. One query."""
-    names = THRESHOLD_FIELDS + WEIGHT_FIELDS
+    changed threshold, weight or stipend coefficient must stay in order with it. One query."""
+    names = THRESHOLD_FIELDS + WEIGHT_FIELDS + COEFFICIENT_FIELDS
     if all(own[n] is None for n in names) or not unit.pk:
         return
     below = {p.unit.path: p for p in Policy.objects.filter(year=year, unit__path__startswith=unit.path)
@@ -235,6 +280,7 @@ def _validate_descendants(*, unit: OrgUnit, year: int, own: dict, effective: dic
         for name in names:
             values[name] = next((getattr(p, name) for p in chain if getattr(p, name) is not None), effective[name])
         broken = [(h, lo) for h, lo in zip(THRESHOLD_FIELDS, THRESHOLD_FIELDS[1:]) if not values[h] > values[lo]]
+        broken += [(h, lo) for h, lo in zip(COEFFICIENT_FIELDS, COEFFICIENT_FIELDS[1:]) if values[h] < values[lo]]
         if broken or not any(values[n] for n in WEIGHT_FIELDS):
             culprit = next((n for pair in broken for n in pair if own[n] is not None), None)
             culprit = culprit or next((n for n in WEIGHT_FIELDS if own[n] is not None), None) or \

@@ -303,7 +303,7 @@ def _check_floors(*, lines, structure, resolver) -> list[dict]:
             average = round_fen(paid / years) if years else Decimal("0.00")
             ok = None if floor is None else average >= Decimal(floor)
             floors.append({"kind": kind, "rule": "R-STP-3", "unit_id": county_id, "unit": county["name"],
-                           "value": str(average), "floor": None if floor is None else str(floor), "ok": ok,
+                           "value": str(average), "floor": None if floor is None else str(round_fen(floor)), "ok": ok,
                            "lines": len(members), "policy_field": floor_field,
                            "source": policy.explain(floor_field)[floor_field]})
     for line in lines:
@@ -317,7 +317,7 @@ def _check_floors(*, lines, structure, resolver) -> list[dict]:
                 line.flags.append(FloorKind.UNIVERSITY_MONTHLY)
                 floors.append({"kind": FloorKind.UNIVERSITY_MONTHLY, "rule": "R-STP-3", "unit_id": line.unit_id,
                                "unit": line.unit_name, "person": line.person_name, "value": str(monthly),
-                               "floor": str(floor), "ok": False, "lines": 1})
+                               "floor": str(round_fen(floor)), "ok": False, "lines": 1})
         elif line.group == BaseGroup.RETIRED_BRANCH:
             policy = resolver.for_unit(unit_id=line.unit_id, path=line.unit_path)
             yearly = round_fen(line.amount * TWELVE / line.months)
@@ -326,7 +326,7 @@ def _check_floors(*, lines, structure, resolver) -> list[dict]:
                 line.flags.append(FloorKind.RETIRED_YEARLY)
                 floors.append({"kind": FloorKind.RETIRED_YEARLY, "rule": "R-STP-3", "unit_id": line.unit_id,
                                "unit": line.unit_name, "person": line.person_name, "value": str(yearly),
-                               "floor": str(floor), "ok": False, "lines": 1})
+                               "floor": str(round_fen(floor)), "ok": False, "lines": 1})
     no_base = [line for line in lines if FloorKind.NO_BASE in line.flags]
     if no_base:
         floors.append({"kind": FloorKind.NO_BASE, "rule": "R-STP-1", "unit_id": None, "unit": "",

@@ -11,6 +11,9 @@ from django.urls import reverse
 
 from core.models import Policy
 from core.services.policies import (
+    MSG_POLICY_BASE_PERIOD,
+    MSG_POLICY_COEFFICIENT_ORDER,
+    MSG_POLICY_COEFFICIENT_RANGE,
     MSG_POLICY_HOURS_PER_DAY,
     MSG_POLICY_NEGATIVE,
     MSG_POLICY_SHARE_RANGE,
@@ -68,9 +71,82 @@ def test_a_share_is_between_0_and_1_inclusive(world, value, ok):
             "evaluation_sample_share": [str(MSG_POLICY_SHARE_RANGE)]}
 
 
-def test_a_stipend_coefficient_may_exceed_1(world):
-    """R-STP-1: a coefficient is a multiplier of the base, not a share."""
-    assert errors_of(world, coefficient_good=D("1.2")) == {}
+@pytest.mark.parametrize("value,ok", [(D("0"), True), (D("1"), True), (D("1.0001"), False), (D("1.2"), False)])
+def test_a_stipend_coefficient_is_between_0_and_1(world, value, ok):
+    """R-STP-1 (issue 10 item 1): 好 is the base itself (1:0.9:0.8:0.7); a coefficient above 1 is refused."""
+    errors = errors_of(world, coefficient_good=value, coefficient_fairly_good=D("0"), coefficient_average=D("0"),
+                       coefficient_poor=D("0"))
+    assert errors == ({} if ok else {"coefficient_good": [str(MSG_POLICY_COEFFICIENT_RANGE)]})
+
+
+def test_stipend_coefficients_descend_with_the_tier_counting_inherited_values(world):
+    """R-STP-1: 好 ≥ 较好 ≥ 一般 ≥ 较差, equal allowed; the error belongs to the field this policy sets."""
+    assert errors_of(world, coefficient_good=D("0.8"), coefficient_fairly_good=D("0.8"),
+                     coefficient_average=D("0.8"), coefficient_poor=D("0.8")) == {}
+    errors = errors_of(world, coefficient_poor=D("0.85"))  # above the default 一般 0.80
+    assert list(errors) == ["coefficient_poor"]
+    labels = {f.name: f.verbose_name for f in Policy.value_fields()}
+    assert errors["coefficient_poor"] == [str(MSG_POLICY_COEFFICIENT_ORDER.format(
+        higher=labels["coefficient_average"], higher_value=D("0.80"), lower=labels["coefficient_poor"],
+        lower_value=D("0.85")))]
+    assert list(errors_of(world, coefficient_good=D("0.85"))) == ["coefficient_good"]  # below 较好 0.90
+    # The county lowers 较好 to 0.6; a township that sets only 一般 = 0.7 is out of order with it.
+    Policy.objects.create(unit=world.county_a, year=2026, coefficient_fairly_good=D("0.6"),
+                          coefficient_average=D("0.5"), coefficient_poor=D("0.4"))
+    assert list(errors_of(world, unit=world.township_a, coefficient_average=D("0.7"))) == ["coefficient_average"]
+    assert errors_of(world, unit=world.township_a, coefficient_average=D("0.55")) == {}
+
+
+def test_a_county_cannot_put_a_township_coefficients_out_of_order(world):
+    from core.services.policies import MSG_POLICY_BREAKS_BELOW
+
+    Policy.objects.create(unit=world.township_a, year=2026, coefficient_fairly_good=D("0.95"))
+    assert errors_of(world, coefficient_good=D("0.9"), coefficient_fairly_good=D("0.9")) == {
+        "coefficient_good": [str(MSG_POLICY_BREAKS_BELOW.format(unit="甲镇党委", year=2026))]}
+    assert errors_of(world, coefficient_fairly_good=D("0.85")) == {}
+
+
+@pytest.mark.parametrize("amount,period", [
+    ("stipend_base_village", "stipend_base_village_period"),
+    ("stipend_base_community", "stipend_base_community_period"),
+    ("stipend_base_university", "stipend_base_university_period"),
+    ("stipend_base_retired_branch", "stipend_base_retired_branch_period"),
+    ("stipend_base_other", "stipend_base_other_period"),
+])
+def test_a_base_amount_comes_with_its_period_in_the_same_policy(world, amount, period):
+    """R-STP-1: a yearly 30,000 must not meet an inherited "a month" (360,000 a year)."""
+    labels = {f.name: f.verbose_name for f in Policy.value_fields()}
+    errors = errors_of(world, **{amount: D("30000")})
+    assert errors == {period: [str(MSG_POLICY_BASE_PERIOD.format(period=labels[period], amount=labels[amount]))]}
+    assert errors_of(world, **{amount: D("30000"), period: "year"}) == {}
+    assert errors_of(world, **{amount: D("-1"), period: "year"}) == {amount: [str(MSG_POLICY_NEGATIVE)]}
+    assert errors_of(world, **{period: "month"}) == {}  # a period alone restates how the inherited base is given
+
+
+def test_the_pool_regime_needs_a_pool_here_above_or_in_the_townships_below(world):
+    """R-STP-2: refused rather than warned — a pool sheet without any pool pays no village secretary at all."""
+    errors = errors_of(world, stipend_regime="pool")
+    assert list(errors) == ["stipend_regime"]
+    assert "2026" in errors["stipend_regime"][0]
+    assert errors_of(world, stipend_regime="pool", stipend_township_pool=D("100000")) == {}
+    assert errors_of(world, stipend_regime="base") == {}
+    Policy.objects.create(unit=world.city, year=2026, stipend_township_pool=D("80000"))  # inherited
+    assert errors_of(world, stipend_regime="pool") == {}
+    Policy.objects.filter(unit=world.city).delete()
+    Policy.objects.create(unit=world.township_a, year=2026, stipend_township_pool=D("90000"))  # the township's own
+    assert errors_of(world, stipend_regime="pool") == {}
+    assert list(errors_of(world, unit=world.county_b, stipend_regime="pool")) == ["stipend_regime"]
+
+
+@pytest.mark.parametrize("value,ok", [(0, False), (1, True), (15, True), (31, True), (32, False)])
+def test_the_days_that_count_a_month_are_1_to_31(world, value, ok):
+    """R-STP-2: 0 would count a month that was not begun (the remainder of whole months is 0 days)."""
+    assert (errors_of(world, stipend_month_min_days=value) == {}) is ok
+
+
+def test_the_workload_credit_is_a_share(world):
+    assert errors_of(world, workload_credit_share=D("1.1")) == {"workload_credit_share": [str(MSG_POLICY_SHARE_RANGE)]}
+    assert errors_of(world, workload_credit_share=D("0.10")) == {}
 
 
 def test_thresholds_must_descend_and_equal_thresholds_are_refused(world):
@@ -201,3 +277,36 @@ def test_a_parent_policy_cannot_put_a_child_policy_out_of_order(world, api):
     response = api(world.staff_a).post("/api/v1/policies/", {"unit": world.county_a.pk, "year": 2026,
                                                              "tier_fairly_good_min": "86"}, format="json")
     assert response.status_code == 400 and list(response.json()) == ["tier_fairly_good_min"]
+
+
+def test_the_policy_page_shows_the_stipend_fields_in_chinese_and_refuses_a_base_without_its_period(world, client):
+    """R-STP-1/2 (issue 10 item 1): the new fields, their choices and their checks on the page, in Chinese."""
+    client.force_login(world.staff_a)
+    page = client.get(reverse("policy_create"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for label in ("报酬基数：村党组织书记", "村党组织书记基数的计发周期", "以乡镇为单位按系数比例分配", "每年",
+                  "乡镇村党组织书记报酬总额（元/年）", "不领报酬时折算计入年度工作量的比例"):
+        assert label in page, label
+    response = client.post(reverse("policy_create"), {
+        "unit": world.county_a.pk, "year": 2026, "stipend_base_village": "30000", "coefficient_poor": "0.95",
+        "stipend_regime": "pool"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200 and not Policy.objects.exists()
+    assert set(response.context["form"].errors) == {"stipend_base_village_period", "coefficient_poor", "stipend_regime"}
+    body = response.content.decode()
+    assert "请在本政策中与“报酬基数：村党组织书记”一并设定“村党组织书记基数的计发周期”" in body
+    assert "报酬系数不得随等次降低而升高" in body
+
+
+def test_the_policies_api_validates_the_stipend_fields_by_field(world, api):
+    response = api(world.staff_a).post("/api/v1/policies/", {
+        "unit": world.county_a.pk, "year": 2026, "stipend_base_university": "300", "coefficient_good": "1.2"},
+        format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"stipend_base_university_period", "coefficient_good"}
+    response = api(world.staff_a).post("/api/v1/policies/", {"unit": world.county_a.pk, "year": 2026,
+                                                             "stipend_base_other_period": "week"}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["stipend_base_other_period"]
+    response = api(world.staff_a).post("/api/v1/policies/", {
+        "unit": world.county_a.pk, "year": 2026, "stipend_base_university": "300",
+        "stipend_base_university_period": "month", "stipend_regime": "pool", "stipend_township_pool": "100000"},
+        format="json")
+    assert response.status_code == 201, response.content

@@ -72,6 +72,10 @@ OBJECTS = {
     "api/v1/^rectification-cases/": "case_a",
     "api/v1/^rectification-tasks/": "task_a",
     "rectification/evidence/": "evidence_a",
+    # stipends: forms received (issue 10, R-STP-3)
+    "api/v1/^stipend-elections/": "election_a",
+    # stipends: sheets and their lines (issue 10, R-STP-2..4)
+    "api/v1/^stipend-sheets/": "sheet_a",
     # stipends: health checks (issue 10, R-STP-5)
     "api/v1/^health-checks/": "health_check_a",
     "stipends/health/checks/": "health_check_a",
@@ -113,6 +117,9 @@ ADMIN_OBJECTS = {
     # rectification: cases, tasks and their history (R-RCT-1/3)
     "rectification/rectificationcase": "case_a", "rectification/rectificationtask": "task_a",
     "rectification/caseevent": "case_event_a",
+    # stipends: sheets, lines, forms, eligibilities and checks (issue 10, R-STP-2..6)
+    "stipends/stipendsheet": "sheet_a", "stipends/stipendline": "line_a", "stipends/stipendelection": "election_a",
+    "stipends/healthcheckentitlement": "entitlement_a", "stipends/healthcheck": "health_check_a",
 }
 
 # (route, role, method) whose marker or status check is skipped while the leak is being fixed; ``"*"`` matches
@@ -148,7 +155,7 @@ ROWS: dict[str, dict[str, str]] = {
     '': {'DELETE PATCH POST PUT': 'anon=302 *=200'},
     'admin/': {},
     'admin/(?P<url>.*)$': {'GET POST': 'adm_out,adm_in=404 *=302'},
-    'admin/^(?P<app_label>auth|django_celery_beat|core|axes|knox|cadres|training|assessment|rectification)/$': {},
+    'admin/^(?P<app_label>auth|django_celery_beat|core|axes|knox|cadres|training|assessment|rectification|stipends)/$': {},
     'admin/assessment/assessmentcycle/': {},
     'admin/assessment/assessmentcycle/<path:object_id>/': {'GET POST': '*=302'},
     'admin/assessment/assessmentcycle/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
@@ -1038,6 +1045,55 @@ ROWS: dict[str, dict[str, str]] = {
     'rectification/cases/<int:pk>/close/': {'DELETE PATCH PUT': 'anon=302 sec2=403 sup,staff,adm_in=405 *=404', 'GET HEAD': 'anon=302 sec2=403 sup,staff,adm_in=200 *=404', 'POST': 'anon=302 sec2=403 sup,staff,adm_in=400 *=404'},
     'rectification/cases/new/': {'GET HEAD': 'anon=302 sec,sec2,sup=403 *=200', 'POST': 'anon=302 sec,sec2,sup=403 *=400', 'PUT': 'anon=302 sec,sec2,sup=403 *=405'},
     'rectification/evidence/<int:pk>/': {'DELETE PATCH POST PUT': 'anon=302 sec,sib,nounit,adm_out=404 *=405', 'GET HEAD': 'anon=302 sec,sib,nounit,adm_out=404 *=200'},
+    # --- stipends: forms received (issue 10, R-STP-3) ---
+    'stipends/forms/': {'DELETE PATCH PUT': 'anon=302 sec,sec2=403 *=405', 'GET HEAD': 'anon=302 sec,sec2=403 *=200', 'POST': 'sec,sec2,sup=403 *=302'},
+    'exports/stipend-forms.csv': {'DELETE PATCH POST PUT': 'anon=302 *=405', 'GET HEAD': 'anon=302 sec,sec2=403 *=200'},
+    'exports/stipend-forms.xlsx': {'DELETE PATCH POST PUT': 'anon=302 *=405', 'GET HEAD': 'anon=302 sec,sec2=403 *=200'},
+    'api/v1/^stipend-elections/$': {'DELETE PATCH PUT': 'anon=401 sec,sec2,sup=403 *=405', 'GET HEAD HTML OPTIONS': 'anon=401 *=200', 'POST': 'anon=401 sec,sec2,sup=403 *=400'},
+    'api/v1/^stipend-elections/(?P<pk>[^/.]+)/$': {'DELETE POST': 'anon=401 sec,sec2,sup=403 *=405', 'GET HEAD HTML': 'anon=401 sec2,sib,nounit,adm_out=404 *=200', 'OPTIONS': 'anon=401 *=200', 'PATCH PUT': 'anon=401 sec,sec2,sup=403 staff,adm_in=200 *=404'},
+    # --- stipends: API of sheets and the admin (issue 10, R-STP-2..4; R-ORG-2) ---
+    # Sheets are the jurisdiction's: staff write, everyone in the subtree reads; the secretary of village A1
+    # reads the approved sheet holding their line and that line only (sec2 has none: 404). The township's
+    # supervisor is below the county's sheet (404). The admin is read-only (add/delete 403, change shows).
+    'admin/stipends/healthcheck/': {},
+    'admin/stipends/healthcheck/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/stipends/healthcheck/<path:object_id>/change/': {'GET': 'adm_in=200 *=302', 'POST': '*=302'},
+    'admin/stipends/healthcheck/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/stipends/healthcheck/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/stipends/healthcheck/^([^/]+)/history/([^/]+)/$': {'GET': 'adm_out=404 adm_in=200 *=302', 'POST': 'adm_out=404 *=302'},
+    'admin/stipends/healthcheck/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/stipends/healthcheckentitlement/': {},
+    'admin/stipends/healthcheckentitlement/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/stipends/healthcheckentitlement/<path:object_id>/change/': {'GET': 'adm_in=200 *=302', 'POST': '*=302'},
+    'admin/stipends/healthcheckentitlement/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/stipends/healthcheckentitlement/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/stipends/healthcheckentitlement/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/stipends/stipendelection/': {},
+    'admin/stipends/stipendelection/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/stipends/stipendelection/<path:object_id>/change/': {'GET': 'adm_in=200 *=302', 'POST': '*=302'},
+    'admin/stipends/stipendelection/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/stipends/stipendelection/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/stipends/stipendelection/^([^/]+)/history/([^/]+)/$': {'GET': 'adm_out=404 adm_in=200 *=302', 'POST': 'adm_out=404 *=302'},
+    'admin/stipends/stipendelection/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/stipends/stipendline/': {},
+    'admin/stipends/stipendline/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/stipends/stipendline/<path:object_id>/change/': {'GET': 'adm_in=200 *=302', 'POST': '*=302'},
+    'admin/stipends/stipendline/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/stipends/stipendline/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/stipends/stipendline/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/stipends/stipendsheet/': {},
+    'admin/stipends/stipendsheet/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/stipends/stipendsheet/<path:object_id>/change/': {'GET': 'adm_in=200 *=302', 'POST': '*=302'},
+    'admin/stipends/stipendsheet/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/stipends/stipendsheet/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/stipends/stipendsheet/^([^/]+)/history/([^/]+)/$': {'GET': 'adm_out=404 adm_in=200 *=302', 'POST': 'adm_out=404 *=302'},
+    'admin/stipends/stipendsheet/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'api/v1/^stipend-sheets/$': {'HTML': 'anon=401 *=200', 'POST': 'anon=401 sec,sec2,sup=403 *=400'},
+    'api/v1/^stipend-sheets/(?P<pk>[^/.]+)/$': {'GET HEAD HTML': 'anon=401 sec,staff,adm_in=200 *=404'},
+    'api/v1/^stipend-sheets/(?P<pk>[^/.]+)/approve/$': {'GET HEAD HTML': 'anon=401 *=405', 'POST': 'anon=401 sec,sec2,sup=403 staff,adm_in=400 *=404'},
+    'api/v1/^stipend-sheets/(?P<pk>[^/.]+)/correct/$': {'GET HEAD HTML': 'anon=401 *=405', 'POST': 'anon=401 sec,sec2,sup=403 staff,adm_in=400 *=404'},
+    'api/v1/^stipend-sheets/(?P<pk>[^/.]+)/lines/$': {'GET HEAD HTML': 'anon=401 sec,staff,adm_in=200 *=404'},
+    'api/v1/^stipend-sheets/preview/$': {'GET HEAD HTML': 'anon=401 *=405', 'POST': 'anon=401 sec,sec2,sup=403 *=400'},
     # --- stipends: health checks (issue 10, R-STP-5/6) ---
     # Staff record and correct; supervisors read; the secretary ``sec`` (person_a1) reads their own record.
     'api/v1/^health-checks/$': {'DELETE PATCH PUT': 'anon=401 sec,sec2,sup=403 *=405', 'GET HEAD HTML OPTIONS': 'anon=401 *=200', 'POST': 'anon=401 sec,sec2,sup=403 *=400'},
