@@ -18,7 +18,9 @@ class StipendsConfig(AppConfig):
         register_review_step("stipends.sheets", sheets_refresh_for_cycle, label=_("Building provisional stipend sheets"),
                              order=20)
         # --- health checks (R-STP-5/6) ---
-        # (health helper: register the health review step, statuses, person section, exports here)
+        from stipends.ready_health import ready_health
+
+        ready_health()
 
         # --- sheet pages, export and navigation ---
         from stipends.ready_sheets import ready_sheet_pages

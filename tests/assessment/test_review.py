@@ -180,7 +180,8 @@ def test_review_of_50_branches_costs_the_same_queries_as_5000(world):
     # + rectification's reads: its review step's poor tiers and weak-and-lax listings, its R-CLS-5 linked people
     # + stipends' step (R-JOB-1): the cycle's draft sheet (2 lookups, its insert and history row, the lock, the five
     # reads of sheet_compute, the lines replaced, the sheet saved with its history row), the other drafts, savepoints
-    assert small <= 16 + 3 + 18
+    # + stipends' health step (R-STP-5/6): appointments, good tiers, policies, entitlements, its savepoint and release
+    assert small <= 16 + 3 + 18 + 6
     assert Classification.objects.filter(year=2025, unit__path__startswith=world.township_a.path).count() == 5052
     assert Classification.objects.filter(year=2025, tier=Tier.GOOD).count() == 2500
 

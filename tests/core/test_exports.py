@@ -97,6 +97,8 @@ PAGES = {
     # rectification (issue 9): the ledger by state
     "rectification-ledger": (lambda w: "state=closed", True, "组织代码",
                              lambda c: [x.unit.code for x in c["object_list"]]),
+    # stipends (issue 10, R-STP-5): the eligible list by the year first eligible (the world's is 2024)
+    "health-eligible": (lambda w: "year=2023", True, "姓名", lambda c: [e.person.name for e in c["object_list"]]),
 }
 DEFAULT_QUERY = {"units": lambda w: "q=" + w.village_a1.code[:4]}  # the search page needs a question
 
@@ -329,6 +331,12 @@ def _more_rows(city):
 
         case = RectificationCase.objects.create(unit=unit, year=2025, origins=["poor_tier"])
         RectificationTask.objects.create(case=case, title="t", owner_person=person, deadline=dt.date(2026, 6, 30))
+        from stipends.models import HealthCheck, HealthCheckEntitlement
+
+        entitlement = HealthCheckEntitlement.objects.create(
+            person=person, unit=unit, period_start=dt.date(2018, 1, 1), qualified_on=dt.date(2024, 1, 1), year=2024,
+            good_years=[2022, 2023], explanation={"lasted": {"years": 6, "months": 0}})
+        HealthCheck.objects.create(person=person, unit=unit, entitlement=entitlement, decided_on=dt.date(2025, 3, 1))
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))

@@ -78,12 +78,16 @@ OBJECTS = {
     "api/v1/^stipend-sheets/": "sheet_a",
     # stipends: sheet pages (issue 10)
     "stipends/sheets/": "sheet_a",
+    # stipends: health checks (issue 10, R-STP-5)
+    "api/v1/^health-checks/": "health_check_a",
+    "stipends/health/checks/": "health_check_a",
 }
 # Query strings: reports that take a unit are asked about county A (outsiders must be refused, not answered).
 QUERIES = {
     "api/v1/^policies/effective/$": "unit={unit}&year=2025",
     "api/v1/^policies/effective\\.(?P<format>[a-z0-9]+)/?$": "unit={unit}&year=2025",
     "api/v1/^evaluations/satisfaction/$": "unit={unit}&year=2025",
+    "api/v1/reports/health-check-eligible/": "unit={unit}&year=2024",
     "api/v1/^evaluations/satisfaction\\.(?P<format>[a-z0-9]+)/?$": "unit={unit}&year=2025",
     "api/v1/reports/training-compliance/": "unit={unit}&year=2026",
     "api/v1/reports/upgrade-targets/": "unit={unit}&year=2025",
@@ -1101,6 +1105,19 @@ ROWS: dict[str, dict[str, str]] = {
     'stipends/preview/': {'DELETE PATCH PUT': 'anon=302 sec,sec2,sup=403 *=405', 'GET HEAD': 'anon=302 sec,sec2,sup=403 staff,adm_in=200 *=400', 'POST': 'anon=302 sec,sec2,sup=403 *=400'},
     'stipends/sheets/<int:pk>/': {'DELETE PATCH PUT': 'anon=302 staff,adm_in=405 *=404', 'GET HEAD': 'anon=302 staff,adm_in=200 *=404', 'POST': 'anon,staff,adm_in=302 *=404'},
     'stipends/sheets/<int:pk>/export.xlsx': {'DELETE PATCH POST PUT': 'anon=302 staff,adm_in=405 *=404', 'GET HEAD': 'anon=302 staff,adm_in=200 *=404'},
+    # --- stipends: health checks (issue 10, R-STP-5/6) ---
+    # Staff record and correct; supervisors read; the secretary ``sec`` (person_a1) reads their own record.
+    'api/v1/^health-checks/$': {'DELETE PATCH PUT': 'anon=401 sec,sec2,sup=403 *=405', 'GET HEAD HTML OPTIONS': 'anon=401 *=200', 'POST': 'anon=401 sec,sec2,sup=403 *=400'},
+    'api/v1/^health-checks/(?P<pk>[^/.]+)/$': {'DELETE POST': 'anon=401 sec,sec2,sup=403 *=405', 'GET HEAD HTML': 'anon=401 adm_out,nounit,sec2,sib=404 *=200', 'OPTIONS': 'anon=401 *=200', 'PATCH': 'anon=401 sec,sec2,sup=403 adm_out,nounit,sib=404 *=200', 'PUT': 'anon=401 sec,sec2,sup=403 adm_out,nounit,sib=404 *=400'},
+    # Asked about county A: whoever cannot see it gets the 400 naming ``unit``.
+    'api/v1/reports/health-check-eligible/': {'DELETE PATCH POST PUT': 'anon=401 sec,sec2,sup=403 *=405', 'GET HEAD HTML': 'anon=401 adm_in,staff=200 *=400', 'OPTIONS': 'anon=401 *=200'},
+    'exports/health-eligible.csv': {'DELETE PATCH': 'anon=302 *=405'},
+    'exports/health-eligible.xlsx': {'DELETE PATCH': 'anon=302 *=405'},
+    'stipends/health/checks/': {'DELETE PATCH': 'anon=302 *=405'},
+    'stipends/health/checks/<int:pk>/': {'DELETE PATCH PUT': 'anon=302 *=405', 'GET HEAD': 'anon=302 adm_out,nounit,sec2,sib=404 *=200', 'POST': 'anon=302 sec,sup=403 adm_out,nounit,sec2,sib=404 *=400'},
+    'stipends/health/checks/new/': {'DELETE PATCH': 'anon=302 *=405', 'GET HEAD': 'anon=302 sec,sec2,sup=403 *=200', 'POST': 'anon=302 sec,sec2,sup=403 *=400'},
+    'stipends/health/eligible/': {'DELETE PATCH': 'anon=302 *=405'},
+    'stipends/health/eligible/refresh/': {'DELETE GET HEAD PATCH PUT': 'anon=302 *=405', 'POST': 'nounit,sec,sec2,sup=403 *=302'},
 }
 
 
