@@ -76,7 +76,16 @@ def policy_value(value):
         return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, str):
+        # A choice (R-STP-2's regime, a base's period): its label, never the stored code.
+        return _policy_choice_labels().get(value, value)
     return value
+
+
+def _policy_choice_labels() -> dict:
+    from core.models import Policy
+
+    return {str(code): label for f in Policy.value_fields() for code, label in (f.choices or ())}
 
 
 @register.filter
