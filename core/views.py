@@ -115,9 +115,16 @@ def enterprise_coverage_report(request):
 
 
 def _labelled(explanation: dict) -> dict:
-    """Add each policy field's verbose name to an ``EffectivePolicy.explain()`` dict."""
-    names = {f.name: f.verbose_name for f in Policy.value_fields()}
-    return {k: {**v, "label": names.get(k, k)} for k, v in explanation.items()}
+    """Add each policy field's verbose name to an ``EffectivePolicy.explain()`` dict, a choice's label for its code."""
+    fields = {f.name: f for f in Policy.value_fields()}
+    return {k: {**v, "label": fields[k].verbose_name if k in fields else k,
+                **({"value": _policy_shown(fields[k], v.get("value"))} if k in fields else {})}
+            for k, v in explanation.items()}
+
+
+def _policy_shown(field, value):
+    """A policy value as the page shows it: a choice (R-STP-2's regime, a period) by its label, never its code."""
+    return dict(field.choices).get(value, value) if field.choices and value is not None else value
 
 
 # ---------------------------------------------------------------- R-POL pages
@@ -145,7 +152,8 @@ def policy_view(request):
         explained = effective.explain()
         for f in Policy.value_fields():
             item = explained[f.name]
-            rows.append({"name": f.name, "label": f.verbose_name, **item, "value": effective.values[f.name]})
+            rows.append({"name": f.name, "label": f.verbose_name, **item,
+                         "value": _policy_shown(f, effective.values[f.name])})
         own_policy = Policy.objects.visible_to(request.user).filter(unit=unit, year=year).first()
     policies = Policy.objects.visible_to(request.user).select_related("unit").order_by("-year", "unit__path")[:50]
     return render(request, "core/policy.html", {
@@ -170,7 +178,7 @@ class PolicyForm(forms.ModelForm):
             field = self.fields[f.name]
             default = f.policy_default
             field.help_text = _("{rule} · default {default} · {seed}").format(
-                rule=f.policy_rule, default="—" if default is None else default, seed=f.policy_seed)
+                rule=f.policy_rule, default="—" if default is None else _policy_shown(f, default), seed=f.policy_seed)
 
     def rule_groups(self):
         """Value fields grouped by rule id, so the form reads like the SPEC."""
