@@ -100,9 +100,11 @@ PAGES = {
     # stipends (issue 10, R-STP-5): the eligible list by the year first eligible (the world's is 2024)
     "health-eligible": (lambda w: "year=2023", True, "姓名", lambda c: [e.person.name for e in c["object_list"]]),
     # stipends (issue 10, R-STP-3): the forms received, every sector's secretaries of the year
-    "stipend-forms": (lambda w: "year=2025&scope=all", True, "书记", lambda c: [r.person_name for r in c["rows"]]),
+    "stipend-forms": (lambda w: f"year=2026&scope=all&unit={w.village_a1.pk}", True, "书记", lambda c: [r.person_name for r in c["rows"]]),
 }
-DEFAULT_QUERY = {"units": lambda w: "q=" + w.village_a1.code[:4]}  # the search page needs a question
+DEFAULT_QUERY = {"units": lambda w: "q=" + w.village_a1.code[:4],  # the search page needs a question
+                 # the forms page lists university branches of last year by default; the added rows are this year's
+                 "stipend-forms": lambda w: "year=2026&scope=all"}
 
 
 def _page_url(export, query):
