@@ -132,7 +132,13 @@ def _nearest(structure: dict, path: str, level: str) -> dict | None:
 
 
 def _parent(structure: dict, path: str) -> dict | None:
-    return structure.get(path[:-OrgUnit.steplen])
+    """The nearest committee above a branch (a branch under a general branch is totalled with its committee)."""
+    step = OrgUnit.steplen
+    for i in range(len(path) - step, 0, -step):
+        row = structure.get(path[:i])
+        if row is not None:
+            return row
+    return None
 
 
 def _county(structure: dict, path: str) -> dict | None:

@@ -69,3 +69,15 @@ def test_r_stp_3_the_village_average_floor_is_flagged_per_county(world):
     computed = sheet_compute(unit=world.county_a, year=2025)
     (floor,) = [f for f in computed.floors if f["kind"] == FloorKind.VILLAGE_AVERAGE]
     assert (floor["ok"], floor["value"], floor["floor"], floor["unit"]) == (False, "20000.00", "21000.00", "甲县委")
+
+
+def test_a_branch_under_a_general_branch_is_totalled_with_the_committee_above_it(world):
+    """The structure read holds no branches, so the group is the nearest committee, never nobody."""
+    from core.choices import Level
+
+    general = make_unit(parent=world.township_a, name="总支", level=Level.GENERAL_BRANCH)
+    branch = make_unit(parent=general, name="总支第一支部")
+    secretary(unit=branch, name="周昇")
+    computed = sheet_compute(unit=world.county_a, year=2025)
+    line = next(ln for ln in computed.lines if ln.person_name == "周昇")
+    assert (line.township_id, line.township_name) == (world.township_a.pk, "甲镇党委")
