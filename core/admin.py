@@ -13,6 +13,19 @@ from .models import AccessLog, Job, Notice, OrgUnit, Policy, User
 from .scoping import users_visible_to, visible_rows
 
 
+class ReadOnlyAdminMixin:
+    """Every field shown, none changed, nothing added or deleted here: the services write (with their events)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.concrete_fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAdminMixin:
     """Admin pages show only the user's subtree, as every other page does (R-ORG-2): the
     change lists and every choice of a related row (a unit, a person) alike."""

@@ -4,21 +4,8 @@ through the scoped download, never under a public URL."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ScopedAdminMixin
+from core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from rectification import models
-
-
-class ReadOnlyAdminMixin:
-    """Every field shown, none changed, nothing added or deleted here: the services write (with their events)."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.concrete_fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- cases, tasks and their history (R-RCT-1/3) ---
