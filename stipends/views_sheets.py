@@ -181,11 +181,15 @@ def _detail_context(request, sheet: StipendSheet, correct_form) -> dict:
     filtered = request.GET.keys() - {"page"}
     user = request.user
     staff = user.is_staff_role
+    versions = selectors.sheet_versions(sheet=sheet)
+    # R-STP-4: a correction shows what it changes against the version it corrects, in total too.
+    corrected = next((v for v in versions if v.pk == sheet.previous_id), None)
     return {
+        "corrected": corrected, "total_difference": sheet.total - corrected.total if corrected else None,
         "sheet": sheet, "regime_labels": selectors.regime_labels(sheet.regimes),
         "floors": selectors.floor_display(sheet.floors), "rows": rows, "page_obj": page_obj,
         "filter_form": filter_form, "subtotals": selectors.township_subtotals(lines),
-        "filtered": bool(filtered), "versions": selectors.sheet_versions(sheet=sheet),
+        "filtered": bool(filtered), "versions": versions,
         "is_correction": bool(sheet.previous_id), "staff": staff,
         "can_recompute": staff and sheet.state == SheetState.DRAFT,
         "can_approve": staff and sheet.state == SheetState.DRAFT and sheet.built_at is not None,

@@ -246,6 +246,10 @@ def test_a_correction_needs_a_reason_then_shows_the_difference(built, login):
     assert "15750.00" in body and "17500.00" in body and "1750.00" in body
     assert "东风村等次更正为好" in body
     assert reverse("stipends:sheet", args=[built.sheet.pk]) in body  # version history
+    # The head says the total against the corrected version: +1750.00.
+    shown = page.context["total_difference"]
+    assert shown == new.total - built.sheet.total == Decimal("1750.00")
+    assert f"第 1 版 {built.sheet.total:.2f}，差额 1750.00" in body
     # A second correction while the draft exists is refused with its message.
     response = client.post(url, {"action": "correct", "correction_reason": "again"})
     assert _messages(response) == [str(svc.MSG_CORRECT_DRAFT_EXISTS).format(version=2)]
@@ -346,7 +350,9 @@ def test_the_what_if_names_the_field_in_error(built, login):
 def test_adopting_the_draft_saves_the_policy_and_offers_to_recompute(built, login):
     client = login(built.staff_a)
     response = client.post(reverse("stipends:preview"), {
-        "unit": built.township_a.pk, "year": 2025, "action": "adopt", "stipend_base_village": "36000"})
+        "unit": built.township_a.pk, "year": 2025, "action": "adopt", "stipend_base_village": "36000",
+        # a base comes with its period in the same policy (R-STP-1; the page posts both, prefilled)
+        "stipend_base_village_period": "year"})
     assert response.status_code == 302
     policy = Policy.objects.get(unit=built.township_a, year=2025)
     assert policy.stipend_base_village == Decimal("36000") and policy.rural_average_income is None
@@ -438,7 +444,8 @@ def test_the_demo_city_has_sheet_pages_that_open(db, client):
     assert client.get(reverse("stipends:sheet_export", args=[sheet.pk])).status_code == 200
     clean(reverse("stipends:preview"), {"unit": sheet.unit_id, "year": sheet.year})
     preview = clean(reverse("stipends:preview"), data={"unit": sheet.unit_id, "year": sheet.year, "action": "preview",
-                                                       "stipend_base_village": "30000"})
+                                                       "stipend_base_village": "30000",
+                                                       "stipend_base_village_period": "year"})
     assert preview.context["preview"]["rows"]
     if sheet.state == SheetState.DRAFT:
         svc.sheet_approve(sheet=sheet, user=staff)
