@@ -75,13 +75,22 @@ def explanation_view(exp: dict) -> dict:
 
 # ---------------------------------------------------------------- the eligible list
 
+class _CheckedWidget(django_filters.widgets.BooleanWidget):
+    """全部 / 已体检 / 未体检 rather than the default 未知 / 是 / 否."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", gettext_lazy("All")), ("true", gettext_lazy("Checked")),
+                        ("false", gettext_lazy("Not checked yet")))
+
+
 class EligibleFilterSet(ScopedFilterSet):
     """/stipends/health/eligible/: by the year first eligible, the branch's subtree and whether checked."""
 
     year = YearFilter(label=gettext_lazy("Year first eligible"))
     unit = WithinUnitFilter(field_name="unit", label=gettext_lazy("Unit"))
     checked = django_filters.BooleanFilter(field_name="checked", label=gettext_lazy("Check recorded"),
-                                           widget=django_filters.widgets.BooleanWidget())
+                                           widget=_CheckedWidget())
 
     class Meta:
         model = HealthCheckEntitlement
