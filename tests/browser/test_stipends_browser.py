@@ -35,6 +35,7 @@ def test_staff_preview_build_approve_and_export_a_sheet(browser, live_server, tr
     # The what-if: 20,500 instead of 20,000 — 秦秀英 (好, 12 months) 20,500.00, 杨志强 (较好) 18,450.00.
     staff.goto(f"{base}/stipends/preview/?unit={world.county_a.pk}&year=2025")
     staff.fill("#id_stipend_base_village", "20500")
+    staff.select_option("#id_stipend_base_village_period", "year")  # a base comes with its period (R-STP-1)
     staff.click("[data-testid=run-preview]")
     staff.wait_for_selector("[data-testid=preview-result]")
     assert staff.inner_text("[data-testid=current-total]") == "38000.00"
