@@ -1,5 +1,5 @@
 """The rectification ledger's export (issue 8 item 4): the rows the ledger page's filters show."""
-import datetime as dt
+from django.utils import timezone
 
 from core.exports import TableExport, list_view_source, register_export
 
@@ -8,7 +8,7 @@ def register_case_exports() -> None:
     from rectification import views
     from rectification.selectors import case_age_days
 
-    today = dt.date.today
+    today = timezone.localdate
 
     register_export(TableExport(
         name="rectification-ledger", title="整顿台账", page="rectification:ledger",

@@ -1,6 +1,7 @@
 """Read-side queries of rectification (R-RCT-1/3): the ledger (台账) of a jurisdiction and one case's page."""
 import datetime as dt
 
+from django.utils import timezone
 from django.db.models import Count, Prefetch, Q
 
 from rectification.choices import CaseOrigin, CaseState, TaskState
@@ -37,8 +38,9 @@ def ledger_filter(queryset, *, year=None, state=None, unit=None):
 
 def case_age_days(case, *, today: dt.date) -> int:
     """Days from opening to the sign-off, or to today while open."""
-    start = case.opened_at.date() if case.opened_at else today
-    end = case.closed_at.date() if case.closed_at else today
+    # Calendar days where the department works (TIME_ZONE), not UTC: after 16:00 UTC it is already tomorrow.
+    start = timezone.localtime(case.opened_at).date() if case.opened_at else today
+    end = timezone.localtime(case.closed_at).date() if case.closed_at else today
     return max(0, (end - start).days)
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
@@ -55,11 +56,11 @@ class LedgerView(LoginRequiredMixin, ScopedViewMixin, ListView):
     def scope_queryset(self, queryset):
         self.filterset = LedgerPageFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
         qs = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
-        return ledger_annotate(qs, today=dt.date.today()).order_by("-year", "state", "unit__path", "pk")
+        return ledger_annotate(qs, today=timezone.localdate()).order_by("-year", "state", "unit__path", "pk")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        today = dt.date.today()
+        today = timezone.localdate()
         for case in ctx["object_list"]:
             case.age_days = case_age_days(case, today=today)
         user = self.request.user
@@ -283,7 +284,7 @@ def _preset(form, **selected):
 
 def _case_context(request, case, bound: dict) -> dict:
     user = request.user
-    today = dt.date.today()
+    today = timezone.localdate()
     manage = svc.can_manage(user=user, case=case) and case.state == CaseState.OPEN
 
     def pick(key, factory):

@@ -141,7 +141,9 @@ class CaseSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
     def get_age_days(self, obj) -> int:
-        return case_age_days(obj, today=dt.date.today())
+        from django.utils import timezone
+
+        return case_age_days(obj, today=timezone.localdate())
 
 
 class CaseDetailSerializer(CaseSerializer):
