@@ -8,7 +8,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY . .
 RUN pip install --no-cache-dir . && \
-    DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=* ZHISHU_FIELD_KEYS=build ZHISHU_HASH_KEY=build \
+    DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=* ZHISHU_FIELD_KEYS=build ZHISHU_HASH_KEY=build ZHISHU_DOSSIER_KEY=build \
     python manage.py collectstatic --noinput
 RUN useradd --system --home /app zhishu && mkdir -p /app/media && chown zhishu /app/media
 USER zhishu

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("assessment.api.urls")),
     path("", include("rectification.api.urls")),
     path("", include("stipends.api.urls")),
+    path("", include("dossiers.api.urls")),
 ]

@@ -14,6 +14,8 @@ urlpatterns = [
     path("assessment/", include("assessment.urls")),
     path("rectification/", include("rectification.urls")),
     path("stipends/", include("stipends.urls")),
+    path("dossiers/", include("dossiers.urls")),
+    path("verify/", include("dossiers.urls_verify")),  # R-DOS-1: public, what a printout's QR code opens
 ]
 
 # Chinese error pages in the site's layout; JSON under /api/ (core.errors).

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "assessment",
     "rectification",
     "stipends",
+    "dossiers",
 ]
 
 MIDDLEWARE = [
@@ -299,6 +300,14 @@ LOGGING = {
 # requires both; local and test settings fall back to fixed development keys.
 ZHISHU_FIELD_KEYS = env.list("ZHISHU_FIELD_KEYS", default=[])
 ZHISHU_HASH_KEY = env("ZHISHU_HASH_KEY", default="")
+# R-DOS-1: the key of the HMAC that signs a printed dossier's content, so that its verification code
+# is a signed digest, not a guessable id. Production requires it; local and test settings use a fixed
+# development key. Changing it makes every earlier printout "unknown".
+ZHISHU_DOSSIER_KEY = env("ZHISHU_DOSSIER_KEY", default="")
+# R-DOS-2: a jurisdiction's dossier ZIP is rendered in chunks of this many people, one task each, by as
+# many workers as run; the ZIP is deleted this many hours after it was written.
+ZHISHU_DOSSIER_CHUNK_SIZE = env.int("ZHISHU_DOSSIER_CHUNK_SIZE", default=20)
+ZHISHU_DOSSIER_EXPORT_RETENTION_HOURS = env.int("ZHISHU_DOSSIER_EXPORT_RETENTION_HOURS", default=24)
 # Uploaded import files never confirmed are deleted after this many hours (core.services.uploads).
 ZHISHU_UPLOAD_RETENTION_HOURS = env.int("ZHISHU_UPLOAD_RETENTION_HOURS", default=24)
 

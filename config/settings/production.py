@@ -8,6 +8,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 # R-SEC-1: no default — without its keys the site must not start (see core.crypto).
 ZHISHU_FIELD_KEYS = env.list("ZHISHU_FIELD_KEYS")
 ZHISHU_HASH_KEY = env("ZHISHU_HASH_KEY")
+ZHISHU_DOSSIER_KEY = env("ZHISHU_DOSSIER_KEY")  # R-DOS-1: signs the printed dossiers' verification codes
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -204,3 +204,13 @@ def page_query(context, param: str, number) -> str:
         return f"?{param}={number}"
     query[param] = number
     return f"?{query.urlencode()}"
+
+
+@register.inclusion_tag("core/_page_actions.html", takes_context=True)
+def page_actions(context, page, obj):
+    """The buttons higher apps add to ``page`` (core.page_actions), for this request's reader."""
+    from core.page_actions import page_actions as actions_for
+
+    request = context.get("request")
+    return {"actions": actions_for(page=page, request=request, obj=obj) if request else [],
+            "csrf_token": context.get("csrf_token")}

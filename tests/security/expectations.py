@@ -81,6 +81,9 @@ OBJECTS = {
     # stipends: health checks (issue 10, R-STP-5)
     "api/v1/^health-checks/": "health_check_a",
     "stipends/health/checks/": "health_check_a",
+    # dossiers (issue 11): person A1's term file, village A1's assessment file
+    "api/v1/people/": "person_a1",
+    "api/v1/org-units/": "village_a1",
 }
 # Query strings: reports that take a unit are asked about county A (outsiders must be refused, not answered).
 QUERIES = {
@@ -1118,6 +1121,11 @@ ROWS: dict[str, dict[str, str]] = {
     'stipends/health/checks/new/': {'DELETE PATCH': 'anon=302 *=405', 'GET HEAD': 'anon=302 sec,sec2,sup=403 *=200', 'POST': 'anon=302 sec,sec2,sup=403 *=400'},
     'stipends/health/eligible/': {'DELETE PATCH': 'anon=302 *=405'},
     'stipends/health/eligible/refresh/': {'DELETE GET HEAD PATCH PUT': 'anon=302 *=405', 'POST': 'nounit,sec,sec2,sup=403 *=302'},
+    # --- dossiers: foundation (issue 11, R-DOS-1) ---
+    # Staff and supervisors of the person's subtree print the term file; secretaries 403; outside the subtree 404.
+    'api/v1/people/<int:pk>/dossier.pdf': {'DELETE PATCH POST PUT': 'anon=401 sec,sec2,sup=403 *=405', 'GET HEAD HTML': 'anon=401 sec,sec2=403 staff,sup,adm_in=200 *=404'},
+    # Public: what a printout's QR code opens (matches / outdated / unknown, no personal data).
+    'verify/<str:code>/': {'DELETE PATCH POST PUT': '*=405', 'GET HEAD': '*=200'},
 }
 
 
@@ -1175,7 +1183,7 @@ def query_for(route, world) -> str:
 def params_for(route, world) -> dict:
     key = route.key
     values = {"format": "json", "app_label": "cadres", "url": "no-such-page/", "parent_id": world.county_a.pk,
-              "id": world.users["sec"].pk}
+              "id": world.users["sec"].pk, "code": world.print_a.code}
     if key.startswith("admin/r/"):  # "view on site": county A's person
         from django.contrib.contenttypes.models import ContentType
         values.update(content_type_id=ContentType.objects.get_for_model(world.person_a1).pk,

@@ -109,7 +109,7 @@ def build_world() -> World:
     u["adm_out"] = make_user(unit=w.county_b, role=Role.STAFF, is_staff=True)
     u["adm_in"] = make_user(unit=w.county_a, role=Role.STAFF, is_staff=True)
     perms = Permission.objects.filter(content_type__app_label__in=("core", "cadres", "training", "assessment",
-                                                                   "rectification", "stipends"))
+                                                                   "rectification", "stipends", "dossiers"))
     for role in ("adm_out", "adm_in"):
         u[role].user_permissions.set(perms)
 
@@ -227,6 +227,12 @@ def build_world() -> World:
         person=w.person_a1, unit=w.village_a1, entitlement=w.entitlement_a, decided_on=dt.date(2025, 3, 1),
         decision="d", place="p", notes="n", created_by=u["staff"])
 
+    # dossiers (issue 11, R-DOS-1): one printed term file of person A1; its code opens /verify/<code>/
+    from dossiers.services.verification import print_stamp
+
+    w.print_a = print_stamp(kind="person_dossier", content={"profile": {"name": "n"}}, unit=w.village_a1,
+                            person=w.person_a1, user=u["staff"])
+
     # jobs and notices of county A's users
     stored = default_storage.save("imports/matrix-roster.xlsx", ContentFile(_roster_bytes()))
     w.job_roster = Job.objects.create(kind="import_roster", created_by=u["staff"], unit=w.county_a,
@@ -285,7 +291,7 @@ def _county_a_rows(w: World):
     a_users = [w.users[r] for r in ("sec", "sec2", "sup", "staff", "adm_in")]
     for model in apps.get_models():
         label = model._meta.label
-        if label.startswith(("core.", "cadres.", "training.", "assessment.", "rectification.", "stipends.")) \
+        if label.startswith(("core.", "cadres.", "training.", "assessment.", "rectification.", "stipends.", "dossiers.")) \
                 and ".Historical" not in label:
             if model is AccessLog:
                 continue  # append-only (no update can plant a marker) and superusers only

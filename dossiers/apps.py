@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DossiersConfig(AppConfig):
+    """R-DOS-1/2, R-ASM-5: the printed files. On top of every domain app; none of them imports it."""
+
+    name = "dossiers"
+    verbose_name = _("Dossiers")
+
+    def ready(self):
+        # Each part registers its print kind, page buttons, job kinds and sweeps here.
+        # --- person dossier (R-DOS-1) ---
+        from dossiers.ready_person import ready_person
+
+        ready_person()
+        # --- branch assessment file (R-ASM-5) and the verification page ---
+        from dossiers.ready_assessment import ready_assessment
+
+        ready_assessment()
+        # --- jurisdiction export (R-DOS-2) ---
+        from dossiers.ready_exports import ready_exports
+
+        ready_exports()
