@@ -43,6 +43,19 @@ def parser() -> argparse.ArgumentParser:
         s.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     review.add_argument("--year", type=int, help="year reviewed (default: the previous year)")
 
+    dossiers = sub.add_parser("dossiers", help="R-DOS-1/2 PDF dossiers: N in one warm process (s/dossier, pages/s, "
+                                               "memory growth per document) and the jurisdiction ZIP with 1 and 2 "
+                                               "real Celery workers")
+    dossiers.add_argument("--branches", type=int, default=1200, help="branches seed_demo makes (default 1200)")
+    dossiers.add_argument("--people", type=int, default=50, help="dossiers rendered in one process (default 50)")
+    dossiers.add_argument("--zip", type=int, default=1000,
+                          help="dossiers in the jurisdiction ZIP (default 1000; 0 skips the ZIP)")
+    dossiers.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts (default 1 2)")
+    dossiers.add_argument("--runs", type=int, default=3, help="ZIP runs per worker count (default 3)")
+    dossiers.add_argument("--timeout", type=int, default=3600, help="seconds one ZIP may take (default 3600)")
+    dossiers.add_argument("--database", help="database name (default zhishu_bench_dossiers_<branches>)")
+    dossiers.add_argument("--json", help="also write the figures to this file")
+
     seed = sub.add_parser("seed", help="time seed_demo into an empty database (dropped afterwards)")
     seed.add_argument("--branches", type=int, default=100_000)
     seed.add_argument("--seed", type=int, default=1)
@@ -70,6 +83,10 @@ def main(argv=None) -> None:
         from . import compliance
 
         compliance.main(args)
+    elif args.benchmark == "dossiers":
+        from . import dossiers
+
+        dossiers.main(args)
     elif args.benchmark == "seed":
         from . import seed
 

@@ -292,6 +292,9 @@ LOGGING = {
     "filters": {"redact_personal_data": {"()": "core.log_filters.RedactPersonalDataFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_personal_data"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every layout step at INFO, fontTools every subset: warnings only.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 # R-SEC-1: encryption at rest of ID numbers and phones (core.crypto). ZHISHU_FIELD_KEYS are Fernet keys,

@@ -1,0 +1,190 @@
+"""``python -m bench dossiers``: the printed files (R-DOS-1/2) on seed_demo's data in PostgreSQL.
+
+1. **One warm process**: ``dossier_pdf`` for N secretaries one after the other (the first rendered
+   once before timing: fonts and templates loaded). Seconds per dossier (median, p95), pages per
+   second, and the growth of the process's resident memory per document after the warm-up — flat
+   means WeasyPrint gives back what it takes (workers are recycled with ``--max-tasks-per-child``
+   anyway).
+2. **The jurisdiction ZIP** (``dossiers.services.exports.export_start``) of the city's secretaries,
+   capped at ``--zip``, through 1 and through 2 real Celery worker processes (``--workers 1 2``),
+   each run timed from the request to the written ZIP; the ratio of 1 to 2 workers is the fan-out's
+   gain (two cores: at most 2×).
+
+The database ``zhishu_bench_dossiers_<branches>`` is seeded once by seed_demo and reused.
+Figures are printed, never asserted.
+"""
+import contextlib
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+from .db import bench_url, ensure_database, use_database
+from .sizes import ROOT, write_json
+from .stats import table
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
+
+
+def _seeded(branches: int) -> None:
+    from cadres.models import Person
+
+    if Person.objects.exists():
+        print(f"seeded already: {Person.objects.count():,} people")
+        return
+    from cadres.demo import demo_seed
+
+    started = time.monotonic()
+    demo_seed(branches=branches, seed=1, history=True, chunk=5000, progress=lambda *a, **k: None)
+    print(f"seed_demo --branches {branches:,}: {time.monotonic() - started:.0f} s")
+
+
+def _secretaries(limit: int):
+    from cadres.choices import AppointmentRole
+    from cadres.models import Appointment, Person
+
+    ids = list(Appointment.objects.filter(role=AppointmentRole.SECRETARY, end_date__isnull=True)
+               .order_by("unit__path").values_list("person_id", flat=True).distinct()[:limit])
+    return list(Person.objects.filter(pk__in=ids).select_related("unit").order_by("unit__path", "pk"))
+
+
+def _city_staff():
+    from .sizes import staff_users
+
+    root, _county, city = staff_users()
+    return root, city
+
+
+def warm_process(n: int) -> dict:
+    from dossiers.services.person import dossier_pdf
+
+    _root, user = _city_staff()
+    people = _secretaries(n + 1)
+    if len(people) < 2:
+        sys.exit("No secretaries in the benchmark database: seed it again.")
+    dossier_pdf(person=people[0], user=user)  # warm-up: fonts, templates, the first connection
+    rss0 = _rss_mb()
+    seconds, pages = [], 0
+    for person in people[1:]:
+        started = time.perf_counter()
+        rendered = dossier_pdf(person=person, user=user)
+        seconds.append(time.perf_counter() - started)
+        pages += rendered.pages
+    grown = _rss_mb() - rss0
+    count = len(seconds)
+    ordered = sorted(seconds)
+    return {"documents": count, "median_s": statistics.median(seconds),
+            "p95_s": ordered[min(count - 1, max(0, round(0.95 * count) - 1))],
+            "pages": pages, "pages_per_s": pages / sum(seconds), "rss_start_mb": rss0,
+            "rss_growth_kb_per_doc": grown * 1024 / count}
+
+
+@contextlib.contextmanager
+def _workers(count: int, queue: str, folder: str):
+    from django.conf import settings
+
+    env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "false", "CELERY_TASK_DEFAULT_QUEUE": queue,
+           "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"], "PYTHONUNBUFFERED": "1",
+           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+           "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    procs, logs = [], []
+    try:
+        for i in range(count):
+            log = os.path.join(folder, f"worker{i}.log")
+            logs.append(log)
+            with open(log, "ab") as out:
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1",
+                     "--max-tasks-per-child=50", "-Q", queue, "-n", f"bench{i}-{uuid.uuid4().hex[:6]}@%h",
+                     "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True))
+        time.sleep(6)  # the workers connect to the broker
+        yield logs
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def zip_run(*, workers: int, limit: int, timeout: int) -> dict:
+    """One export of the city through ``workers`` worker processes: seconds to the written ZIP."""
+    from django.conf import settings
+
+    from config.celery import app
+    from core.choices import JobState
+    from core.models import Job
+    from dossiers.services.exports import export_start
+
+    root, user = _city_staff()
+    queue = f"bench-dossiers-{uuid.uuid4().hex[:6]}"
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    old_cap = getattr(settings, "ZHISHU_DOSSIER_EXPORT_MAX_PEOPLE", None)
+    settings.ZHISHU_DOSSIER_EXPORT_MAX_PEOPLE = limit
+    try:
+        with tempfile.TemporaryDirectory() as folder, _workers(workers, queue, folder):
+            started = time.monotonic()
+            job = export_start(user=user, unit=root)
+            while True:
+                job.refresh_from_db()
+                if job.state in (JobState.SUCCEEDED, JobState.FAILED):
+                    break
+                if time.monotonic() - started > timeout:
+                    sys.exit(f"the export did not finish within {timeout} s (job {job.pk}: {job.progress}%)")
+                time.sleep(0.5)
+            seconds = time.monotonic() - started
+    finally:
+        settings.ZHISHU_DOSSIER_EXPORT_MAX_PEOPLE = old_cap
+    result = job.result or {}
+    files = result.get("files", 0)
+    size = job.file.size if job.file else 0
+    Job.objects.filter(pk=job.pk).delete()
+    return {"workers": workers, "seconds": seconds, "files": files, "failed": len(result.get("failed", [])),
+            "zip_mb": size / 1024 / 1024, "state": job.state}
+
+
+def main(args) -> None:
+    url = bench_url(args.database or f"zhishu_bench_dossiers_{args.branches}")
+    created = ensure_database(url)
+    print(f"database {url.rsplit('/', 1)[-1]}{' (created)' if created else ''}")
+    use_database(url)
+    _seeded(args.branches)
+    results: dict = {"branches": args.branches}
+
+    warm = warm_process(args.people)
+    results["warm"] = warm
+    print(f"\n== {warm['documents']} dossiers in one warm process ==")
+    print(table(["documents", "s/dossier (median)", "p95", "pages", "pages/s", "RSS after warm-up",
+                 "RSS growth/doc"],
+                [[warm["documents"], f"{warm['median_s']:.2f}", f"{warm['p95_s']:.2f}", warm["pages"],
+                  f"{warm['pages_per_s']:.1f}", f"{warm['rss_start_mb']:.0f} MB",
+                  f"{warm['rss_growth_kb_per_doc']:.0f} KB"]]))
+
+    if args.zip:
+        runs = {}
+        for w in args.workers:
+            runs[w] = [zip_run(workers=w, limit=args.zip, timeout=args.timeout) for _ in range(args.runs)]
+        results["zip"] = runs
+        base = statistics.median(r["seconds"] for r in runs[args.workers[0]])
+        rows = []
+        for w, rs in runs.items():
+            med = statistics.median(r["seconds"] for r in rs)
+            rows.append([w, rs[0]["files"], rs[0]["failed"], len(rs), f"{med:.1f}",
+                         f"{rs[0]['files'] / med:.1f}", f"{rs[0]['zip_mb']:.1f}", f"{base / med:.2f}x"])
+        print(f"\n== the jurisdiction ZIP (up to {args.zip:,} dossiers), real workers ==")
+        print(table(["workers", "PDFs", "failed", "runs", "seconds (median)", "PDFs/s", "ZIP MB",
+                     f"speed-up vs {args.workers[0]}"], rows))
+    write_json(args.json, [results])
