@@ -46,7 +46,8 @@ def parser() -> argparse.ArgumentParser:
     dossiers = sub.add_parser("dossiers", help="R-DOS-1/2 PDF dossiers: N in one warm process (s/dossier, pages/s, "
                                                "memory growth per document) and the jurisdiction ZIP with 1 and 2 "
                                                "real Celery workers")
-    dossiers.add_argument("--branches", type=int, default=1200, help="branches seed_demo makes (default 1200)")
+    dossiers.add_argument("--branches", type=int, default=1060,
+                          help="branches seed_demo makes (default 1060: about 1,000 secretaries)")
     dossiers.add_argument("--people", type=int, default=50, help="dossiers rendered in one process (default 50)")
     dossiers.add_argument("--zip", type=int, default=1, help="1: also time the city's ZIP (default); 0: skip it")
     dossiers.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts (default 1 2)")
