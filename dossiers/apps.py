@@ -9,6 +9,11 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Dossiers")
 
     def ready(self):
+        from django.core.checks import register
+
+        from dossiers.checks import check_dossier_key
+
+        register(check_dossier_key)
         # Each part registers its print kind, page buttons, job kinds and sweeps here.
         # --- person dossier (R-DOS-1) ---
         from dossiers.ready_person import ready_person
