@@ -6,13 +6,14 @@ digest); the renderer masks what the reader may not see (R-SEC-1). Set-based: a 
 whatever the record holds — one per section's table, never one per row or per year.
 """
 import datetime as dt
+import re
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Min, Q
 from django.utils import timezone, translation
 
-from assessment.choices import HonourKind
+from assessment.choices import HonourKind, Tier
 from assessment.models import (
     Classification,
     DutyReport,
@@ -34,7 +35,7 @@ from dossiers.services.verification import print_stamp
 from rectification.models import RectificationCase
 from stipends.choices import SheetState
 from stipends.models import HealthCheck, HealthCheckEntitlement, StipendLine, StipendSheet
-from training.choices import ComplianceRule, CourseKind
+from training.choices import CourseKind
 from training.models import Attendance
 from training.selectors import _initial_applies, report_as_of
 from training.services.compliance import (
@@ -61,8 +62,6 @@ SECTION_LABELS = {
     "talks": "谈心谈话",
 }
 
-RULE_SHORT = {ComplianceRule.INITIAL.value: "初任培训", ComplianceRule.ANNUAL.value: "年度培训",
-              ComplianceRule.ROTATION.value: "党校轮训"}
 RATING_ORDER = ("good", "fairly_good", "average", "poor")
 
 
@@ -172,19 +171,19 @@ def _training(person, led, *, today: dt.date) -> dict:
         rotations = sum(1 for x in done if x.course.kind == CourseKind.PARTY_SCHOOL_ROTATION
                         and a.start_date <= x.completed_on <= term_end)
         initial = initial_training_status(first_start=first_start, trained_on=initial_on, as_of=as_of, policy=policy)
-        statuses = [
-            initial if _initial_applies(initial, year=year, first_start=first_start) else None,
-            annual_training_status(year=year, days=days, office_start=a.start_date, office_end=a.end_date,
-                                   as_of=as_of, policy=policy),
-            rotation_status(term_start=a.start_date, term_end=a.planned_end_date, rotations=rotations, as_of=as_of,
-                            policy=policy),
-        ]
+        statuses = {
+            "initial": initial if _initial_applies(initial, year=year, first_start=first_start) else None,
+            "annual": annual_training_status(year=year, days=days, office_start=a.start_date, office_end=a.end_date,
+                                             as_of=as_of, policy=policy),
+            "rotation": rotation_status(term_start=a.start_date, term_end=a.planned_end_date, rotations=rotations,
+                                        as_of=as_of, policy=policy),
+        }
         years.append({
             "year": year, "unit": a.unit.name, "days": _n(days_display(days)),
             "days_required": _n(policy.annual_training_days),
-            "rules": [{"rule": s.rule, "label": RULE_SHORT[s.rule], "status": s.status_display,
-                       "deadline": _d(s.deadline), "failing": s.is_failing}
-                      for s in statuses if s is not None],
+            **{key: None if s is None else {"rule": s.rule, "status": s.status_display, "deadline": _d(s.deadline),
+                                            "failing": s.is_failing}
+               for key, s in statuses.items()},
         })
     return {"courses": courses, "years": years}
 
@@ -269,7 +268,8 @@ def _stipends(person) -> list[dict]:
     qs = (StipendLine.objects.filter(person=person, sheet__state=SheetState.APPROVED)
           .select_related("sheet", "unit").order_by("sheet__year", "unit__path", "pk"))
     return [{"year": line.sheet.year, "version": line.sheet.version, "unit": line.unit.name,
-             "regime": line.get_regime_display(), "form": line.get_form_display(), "tier": line.tier,
+             "regime": line.get_regime_display(), "form": line.get_form_display(),
+             "tier": str(Tier(line.tier).label) if line.tier in Tier.values else line.tier,
              "coefficient": _n(line.coefficient), "months": line.months, "in_office_from": _d(line.in_office_from),
              "in_office_until": _d(line.in_office_until), "amount": _n(line.amount),
              "approved_on": _d(line.sheet.approved_at)} for line in qs]
@@ -360,6 +360,20 @@ def dossier_changed_on(row: DossierPrint) -> dt.date | None:
     return timezone.localtime(min(firsts)).date() if firsts else None
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _for_display(value):
+    """The content as the template shows it: ISO date strings back to dates (for ``|date``)."""
+    if isinstance(value, dict):
+        return {k: _for_display(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_for_display(v) for v in value]
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return dt.date.fromisoformat(value)
+    return value
+
+
 def dossier_filename(person: Person) -> str:
     return f"{person.unit.name}-{person.name}-任期履职档案.pdf"
 
@@ -388,7 +402,7 @@ def dossier_pdf(*, person: Person, user, reveal_id: bool = False, purpose: str =
     context = {
         **print_context(user=user, stamp=stamp, title="任期履职档案", unit_name=person.unit.name,
                         person_name=person.name),
-        "person": person, "content": content, "sections": sections, "section_labels": SECTION_LABELS,
+        "person": person, "content": _for_display(content), "sections": sections, "section_labels": SECTION_LABELS,
         "id_number": id_number,
     }
     rendered = pdf_render(template_name="dossiers/pdf/person.html", context=context,

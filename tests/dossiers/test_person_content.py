@@ -121,7 +121,7 @@ def test_a_rich_record_fills_every_section(world):
     # R-TRN-1..3 per year of office, 2021 to today's year.
     years = content["training"]["years"]
     assert [y["year"] for y in years] == [2021, 2022, 2023, 2024, 2025]
-    assert {r["label"]: r["status"] for r in years[0]["rules"]}["初任培训"] == "按期完成"
+    assert years[0]["initial"]["status"] == "按期完成" and years[1]["initial"] is None
     assert years[1]["days"] == "3.00"  # two annual courses at 1.5 days in 2022
     # Aggregates only (R-ASM-3): 11 ballots, 10 of them 好/较好.
     ev = content["evaluations"][0]
