@@ -329,8 +329,11 @@ def section_is_empty(value) -> bool:
 
 
 def dossier_content_for_print(row: DossierPrint) -> dict | None:
+    """The content again, from the record as it is now but as of the print's day: the years of an open term
+    and the state of a year still running are those of that day, so a file does not turn outdated on
+    1 January by itself — only a change of the record does (R-DOS-1)."""
     person = Person.objects.select_related("unit").filter(pk=row.person_id).first()
-    return dossier_content(person=person) if person else None
+    return dossier_content(person=person, today=timezone.localtime(row.printed_at).date()) if person else None
 
 
 def dossier_changed_on(row: DossierPrint) -> dt.date | None:
@@ -392,7 +395,9 @@ def dossier_pdf(*, person: Person, user, reveal_id: bool = False, purpose: str =
 
         id_number = person_reveal(user=user, person=person, fields={"id_number"}, purpose=purpose,
                                   ip=ip)["id_number"]
-    content = dossier_content(person=person)
+    # In UTC, as the database gives it back: the code signs printed_at's ISO form (verification._code_for).
+    now = (now or timezone.now()).replace(microsecond=0).astimezone(dt.timezone.utc)
+    content = dossier_content(person=person, today=timezone.localtime(now).date())
     stamp = print_stamp(kind=PrintKind.PERSON_DOSSIER, content=content, unit=person.unit, person=person,
                         user=user, now=now)
     numerals = "一二三四五六七八九十"

@@ -128,3 +128,17 @@ def test_a_new_talk_is_outdated_naming_talks(world):
     result = print_verify(row.code)
     assert result.state == VerifyState.OUTDATED and result.changed_sections == ["谈心谈话"]
     assert result.changed_on == timezone.localdate()
+
+
+def test_a_file_printed_last_year_still_matches_when_nothing_changed(world):
+    person = rich_record(world)
+    last_year = timezone.localdate().year - 1
+    printed = timezone.make_aware(dt.datetime(last_year, 12, 31, 10, 0))
+    # The record as it stood then (its history rows are dated before the print).
+    dossier_pdf(person=person, user=world.staff_a, now=printed)
+    row = DossierPrint.objects.get(person=person)
+    from dossiers.services.person import dossier_content
+
+    years = [y["year"] for y in dossier_content(person=person)["training"]["years"]]
+    assert years[-1] == last_year + 1  # built today, the open term has one more year...
+    assert print_verify(row.code).state == VerifyState.MATCHES  # ...but the check is as of the print's day
