@@ -184,3 +184,12 @@ def test_changed_on_is_none_without_a_change_and_sees_a_branch_tier(world):
     c.stars = 1
     c.save()
     assert dossier_changed_on(row) == timezone.localdate()
+
+
+def test_the_content_is_plain_json_and_the_same_when_built_twice(world):
+    import json
+
+    person = rich_record(world, appointments=3, attendances=3, talks=3)
+    first = json.dumps(dossier_content(person=person), ensure_ascii=False)  # no default=: plain values only
+    assert first == json.dumps(dossier_content(person=person), ensure_ascii=False)
+    assert person.id_number in first  # signed in full; only the renderer masks it (R-SEC-1)
