@@ -105,7 +105,8 @@ def print_stamp(*, kind: str, content: dict, unit, user=None, person=None, year=
     """Record one print of ``content`` and give it its code (saved; the renderer adds the page count)."""
     row = DossierPrint(kind=kind, person=person, unit=unit, year=year, digest=content_digest(content),
                        sections=section_digests(content), nonce=secrets.token_hex(8),
-                       printed_at=(now or timezone.now()).replace(microsecond=0),
+                       # In UTC, as the database gives it back: the signed time must read back the same.
+                       printed_at=(now or timezone.now()).astimezone(dt.UTC).replace(microsecond=0),
                        printed_by=user if getattr(user, "pk", None) else None)
     row.code = _code_for(row)
     row.save()

@@ -36,3 +36,17 @@ def test_the_printed_code_verifies_and_a_forged_one_is_unknown(world):
     result = print_verify(row.code)
     assert result.state == VerifyState.OUTDATED and result.changed_on == dt.date.today()
     assert result.changed_sections == ["基本信息"]
+
+
+def test_a_print_stamped_with_a_local_time_still_verifies(world):
+    """The code signs printed_at; the database gives it back in UTC, so print_stamp stores UTC whatever it is given."""
+    from zoneinfo import ZoneInfo
+
+    from dossiers.services.verification import print_stamp
+
+    local = dt.datetime(2026, 12, 2, 3, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    row = print_stamp(kind="person_dossier", content={"profile": {"name": "x"}}, unit=world.village_a1,
+                      person=world.secretary_a1, user=world.staff_a, now=local)
+    row.refresh_from_db()
+    assert row.printed_at == local
+    assert print_verify(row.code).state != VerifyState.UNKNOWN
