@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.choices import JobState
+from core.status import status_sets
 from dossiers.services.access import dossier_reader_check
 from dossiers.services.exports import export_start, exports_of
 
@@ -29,6 +30,7 @@ class ExportListView(LoginRequiredMixin, TemplateView):
         context["exports"] = list(exports_of(user=self.request.user)[:50])
         context["retention"] = settings.ZHISHU_DOSSIER_EXPORT_RETENTION_HOURS
         context["state_labels"] = json.dumps({s.value: str(s.label) for s in JobState}, ensure_ascii=False)
+        context["state_tones"] = json.dumps(status_sets()["core.job"].tones)
         return context
 
 

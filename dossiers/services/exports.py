@@ -56,7 +56,8 @@ ERR_NOT_READY = _("The export is not finished yet.")
 ERR_FORCED = "forced failure (ZHISHU_TEST_DOSSIER_EXPORT_FAIL, test settings only)"
 MSG_PROGRESS = _("{done} of {total} dossiers rendered")
 MSG_WRITING = _("Writing the ZIP")
-MSG_DONE = _("{files} dossiers in the ZIP, {failed} failed")
+MSG_DONE = _("{files} dossiers in the ZIP")
+MSG_DONE_FAILED = _("{files} dossiers in the ZIP, {failed} failed")
 MSG_EXPIRED = _("The file was deleted after {hours} hours.")
 
 
@@ -319,7 +320,7 @@ def export_finish(*, job_id: int) -> Job | None:
         result = {"unit": job.params.get("unit_name", ""), "total": job.params.get("total", 0), "files": files,
                   "failed": failures}
         values = {"finished_at": now, "result": result, "progress": 100,
-                  "message": str(MSG_DONE).format(files=files, failed=len(failures))[:500]}
+                  "message": str(MSG_DONE_FAILED if failures else MSG_DONE).format(files=files, failed=len(failures))[:500]}
         if files:
             values.update(state=JobState.SUCCEEDED, file=f"{EXPORT_FOLDER}/{job_id}/export.zip")
         else:

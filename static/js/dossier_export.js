@@ -5,6 +5,7 @@
   var table = document.getElementById("exports-table");
   if (!table || !window.fetch) return;
   var labels = JSON.parse(table.getAttribute("data-state-labels") || "{}");
+  var tones = JSON.parse(table.getAttribute("data-state-tones") || "{}");
   table.querySelectorAll("tr[data-export-url]").forEach(function (row) {
     var state = row.getAttribute("data-state");
     if (state === "succeeded" || state === "failed") return;
@@ -21,7 +22,12 @@
           bar.style.width = p + "%";
           bar.setAttribute("aria-valuenow", p);
           pct.textContent = p + "%";
-          if (tag && labels[data.status]) tag.textContent = labels[data.status];
+          if (tag && labels[data.status]) {
+            var span = document.createElement("span");
+            span.className = "tag tag-" + (tones[data.status] || "grey");
+            span.textContent = labels[data.status];
+            tag.replaceChildren(span);
+          }
           if (message) message.textContent = data.error || data.message || "";
           row.setAttribute("data-state", data.status);
           if (data.status === "succeeded" || data.status === "failed") {
