@@ -86,6 +86,7 @@ class DossierExportPart(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = DossierExportPartQuerySet.as_manager()
+    owner_field = "job__created_by"
 
     class Meta:
         verbose_name = _("dossier export part")

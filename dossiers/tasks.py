@@ -20,12 +20,19 @@ def render_dossier_export_part(self, *, job_id: int, number: int) -> dict:
         return {"part": number, "abandoned": True}
 
 
-@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
-def finish_dossier_export(self, *, job_id: int) -> int:
-    """Write the export's ZIP once every part has rendered; a second delivery changes nothing."""
-    from dossiers.services.exports import export_finish
+FINISH_RETRIES = 30  # × 10 s: how long the finish waits for a part the chord counted too early
 
-    export_finish(job_id=job_id)
+
+@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=FINISH_RETRIES)
+def finish_dossier_export(self, *, job_id: int) -> int:
+    """Write the export's ZIP once every part has rendered; a second delivery changes nothing. A part
+    still rendering (its redelivered twin returned first) is waited for, then listed as lost."""
+    from dossiers.services.exports import PartsPending, export_finish
+
+    try:
+        export_finish(job_id=job_id, force=self.request.retries >= FINISH_RETRIES)
+    except PartsPending as exc:
+        raise self.retry(exc=exc, countdown=10) from None
     return job_id
 
 

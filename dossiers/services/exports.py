@@ -281,16 +281,24 @@ def _failures_text(failures: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export_finish(*, job_id: int) -> Job | None:
+class PartsPending(Exception):
+    """Some part has not finished yet (a redelivered part's duplicate return may fire the chord early)."""
+
+
+def export_finish(*, job_id: int, force: bool = True) -> Job | None:
     """R-DOS-2: write the ZIP of every rendered part once, record the failures by name, end the job and
-    remove the parts. A second call (a redelivered finish) changes nothing."""
+    remove the parts. A second call (a redelivered finish) changes nothing. With ``force=False`` it raises
+    ``PartsPending`` while a part is unfinished (the task tries again); with ``force`` those parts'
+    people are listed as failed ("lost")."""
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id, kind=KIND).first()
         if job is None or _finished(job):
             return job
-        Job.objects.filter(pk=job_id).update(message=str(MSG_WRITING))
         parts = list(DossierExportPart.objects.filter(job_id=job_id).order_by("number"))
         people_left = [pk for p in parts if p.finished_at is None for pk in p.person_ids]
+        if people_left and not force:
+            raise PartsPending(job_id)
+        Job.objects.filter(pk=job_id).update(message=str(MSG_WRITING))
         left = Person.objects.select_related("unit").in_bulk(people_left) if people_left else {}
         failures = [f for p in parts for f in p.failures]
         failures += [_failure(pk, left.get(pk), ERR_PART_STOPPED.format(error="lost")) for pk in people_left]

@@ -220,3 +220,14 @@ def test_starting_an_export_takes_a_fixed_number_of_queries(world, three_secreta
     with override_settings(ZHISHU_DOSSIER_CHUNK_SIZE=1), django_assert_max_num_queries(8):
         export_start(user=world.supervisor_a, unit=world.county_a)
     assert DossierExportPart.objects.count() == 3
+
+
+def test_the_finish_waits_for_a_part_still_rendering_then_lists_its_people_as_lost(world):
+    job = export_start(user=world.supervisor_a, unit=world.county_a)  # one part of two people, not sent
+    with pytest.raises(exports.PartsPending):
+        export_finish(job_id=job.pk, force=False)
+    assert Job.objects.get(pk=job.pk).state == JobState.PENDING
+    export_finish(job_id=job.pk)  # the last try: nothing rendered, both listed
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and {f["name"] for f in job.result["failed"]} == {"秦秀英", "杨志强"}
+    assert export_render_part(job_id=job.pk, number=1) == {"skipped": True}  # the job has ended
