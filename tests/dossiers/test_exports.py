@@ -166,6 +166,8 @@ def test_the_page_starts_one_and_lists_only_the_users_own(world, login, django_c
     job = Job.objects.get(kind=KIND)
     html = client.get(reverse("dossiers:exports")).content.decode()
     assert reverse("job_download", args=[job.pk]) in html and "甲县委" in html
+    detail = client.get(reverse("job_detail", args=[job.pk])).content.decode()  # the core job page reads it too
+    assert "档案批量导出" in detail and "压缩包内档案" in detail
     other = login(world.staff_a).get(reverse("dossiers:exports")).content.decode()
     assert reverse("job_download", args=[job.pk]) not in other
     assert login(world.staff_a).get(reverse("job_download", args=[job.pk])).status_code == 404
