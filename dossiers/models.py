@@ -52,3 +52,47 @@ class DossierPrint(models.Model):
     @classmethod
     def scope_secretary_q(cls, user):
         return Q(person__user=user)
+
+
+# --- jurisdiction export (R-DOS-2) ---
+class DossierExportPartQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A part is its job's: only the user who asked for the export (core Job rows are owned, R-DOS-2)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(job__created_by=user)
+
+
+class DossierExportPart(models.Model):
+    """R-DOS-2: one chunk of a jurisdiction export (a core Job of kind ``dossiers.export``).
+
+    A worker renders the chunk's people into a folder of its own; ``done`` (people rendered or
+    failed so far) is set, never incremented, so a redelivered chunk starts again from 0 and
+    cannot count twice; the job's progress is the sum over its parts, written under the job's
+    row lock (``dossiers.services.exports``).
+    """
+
+    job = models.ForeignKey("core.Job", verbose_name=_("background job"), on_delete=models.CASCADE,
+                            related_name="dossier_parts")
+    number = models.PositiveIntegerField(_("part"))
+    person_ids = models.JSONField(_("people"), default=list)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    files = models.JSONField(_("files"), default=list)        # [{person_id, filename}] rendered
+    failures = models.JSONField(_("failures"), default=list)  # [{person_id, name, unit, error}]
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = DossierExportPartQuerySet.as_manager()
+    owner_field = "job__created_by"
+
+    class Meta:
+        verbose_name = _("dossier export part")
+        verbose_name_plural = _("dossier export parts")
+        ordering = ["job", "number"]
+        constraints = [models.UniqueConstraint(fields=["job", "number"], name="dossierexportpart_once")]
+
+    def __str__(self):
+        return f"{self.job_id}/{self.number}"

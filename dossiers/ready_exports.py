@@ -1,5 +1,33 @@
 """Wiring of the jurisdiction export (R-DOS-2): its job kind, its button, its clean-up."""
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+MSG_CONFIRM = _("Export the {count} dossiers of {unit} and the units under it as one ZIP?")
+
+
+def unit_export_action(*, request, obj):
+    """The unit page's button: staff and supervisors whose subtree holds the unit (the page is scoped)."""
+    from dossiers.services.access import PRINT_ROLES
+    from dossiers.services.exports import export_count
+
+    user = request.user
+    if not (user.is_superuser or getattr(user, "role", None) in PRINT_ROLES):
+        return None
+    count = export_count(user=user, unit=obj)
+    if not count:
+        return None
+    return {"label": _("Export dossiers (ZIP)"), "url": reverse("dossiers:export_start", args=[obj.pk]), "method": "post",
+            "confirm": MSG_CONFIRM.format(count=count, unit=obj.name),
+            "title": _("The term files of the {count} current secretaries here, built in the background "
+                       "(R-DOS-2)").format(count=count)}
 
 
 def ready_exports():
-    pass
+    from core.job_summaries import register_result_labels
+    from core.models import Job
+    from core.page_actions import register_page_action
+    from dossiers.services.exports import KIND
+
+    Job.register_kind(KIND, _("Dossier export"))
+    register_result_labels({"files": _("Dossiers in the ZIP"), "failed": _("Failed"), "total": _("People")})
+    register_page_action("cadres.unit", "dossiers.export", unit_export_action, order=20)

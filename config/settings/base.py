@@ -347,4 +347,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assessment.tasks.start_due_annual_reviews",
         "schedule": crontab(hour=2, minute=0),
     },
+    # R-DOS-2: files of jurisdiction exports older than ZHISHU_DOSSIER_EXPORT_RETENTION_HOURS are deleted.
+    "dossiers-expire-exports": {
+        "task": "dossiers.tasks.expire_dossier_exports",
+        "schedule": crontab(minute=40),
+    },
 }

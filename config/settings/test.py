@@ -17,6 +17,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # pause hook "kind:progress:marker-file" (core.services.jobs._pause_for_tests).
 ZHISHU_JOB_HEARTBEAT_SECONDS = env.int("ZHISHU_JOB_HEARTBEAT_SECONDS", default=0)
 ZHISHU_TEST_JOB_PAUSE = env("ZHISHU_TEST_JOB_PAUSE", default="")
+# R-DOS-2 worker test: person ids whose dossier fails to render in an export (dossiers.services.exports).
+ZHISHU_TEST_DOSSIER_EXPORT_FAIL = env.list("ZHISHU_TEST_DOSSIER_EXPORT_FAIL", cast=int, default=[])
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The sweep worker test's worker processes write their mails as files in one folder, to be counted.
 if env("ZHISHU_TEST_EMAIL_DIR", default=""):

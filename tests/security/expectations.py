@@ -84,6 +84,9 @@ OBJECTS = {
     # dossiers (issue 11): person A1's term file, village A1's assessment file
     "api/v1/people/": "person_a1",
     "api/v1/org-units/": "village_a1",
+    # dossiers: jurisdiction export (issue 11, R-DOS-2): county A's staff's finished export; an export of village A1
+    "api/v1/dossier-exports/": "dossier_export_a",
+    "dossiers/exports/units/": "village_a1",
 }
 # Query strings: reports that take a unit are asked about county A (outsiders must be refused, not answered).
 QUERIES = {
@@ -1126,6 +1129,15 @@ ROWS: dict[str, dict[str, str]] = {
     'api/v1/people/<int:pk>/dossier.pdf': {'DELETE PATCH POST PUT': 'anon=401 sec,sec2,sup=403 *=405', 'GET HEAD HTML': 'anon=401 sec,sec2=403 staff,sup,adm_in=200 *=404'},
     # Public: what a printout's QR code opens (matches / outdated / unknown, no personal data).
     'verify/<str:code>/': {'DELETE PATCH POST PUT': '*=405', 'GET HEAD': '*=200'},
+    # --- dossiers: jurisdiction export (issue 11, R-DOS-2) ---
+    # Staff and supervisors export (secretaries 403); the list holds only the caller's own exports; an export and
+    # its ZIP are only for whoever asked (county A's staff): anyone else 404, the township's supervisor included.
+    'api/v1/dossier-exports/': {'DELETE PATCH PUT': 'anon=401 sec,sec2=403 *=405', 'GET HEAD HTML': 'anon=401 sec,sec2=403 *=200', 'OPTIONS': 'anon=401 *=200', 'POST': 'anon=401 sec,sec2=403 *=400'},
+    'api/v1/dossier-exports/<int:pk>/': {'DELETE PATCH POST PUT': 'anon=401 sec,sec2,sup=403 *=405', 'GET HEAD HTML': 'anon=401 staff=200 *=404'},
+    'api/v1/dossier-exports/<int:pk>/download/': {'DELETE PATCH POST PUT': 'anon=401 sec,sec2,sup=403 *=405', 'GET HEAD HTML': 'anon=401 staff=200 *=404'},
+    'dossiers/exports/': {'DELETE PATCH POST PUT': 'anon=302 *=405', 'GET HEAD': 'anon=302 sec,sec2=403 *=200'},
+    # The unit page's button (POST only): village A1's export starts for its staff and supervisors; outside, 404.
+    'dossiers/exports/units/<int:unit_pk>/': {'DELETE GET HEAD PATCH PUT': 'anon=302 *=405', 'POST': 'anon,staff,sup,adm_in=302 sec,sec2=403 *=404'},
 }
 
 

@@ -233,6 +233,23 @@ def build_world() -> World:
     w.print_a = print_stamp(kind="person_dossier", content={"profile": {"name": "n"}}, unit=w.village_a1,
                             person=w.person_a1, user=u["staff"])
 
+    # dossiers: jurisdiction export (issue 11, R-DOS-2): county A's staff's finished export with a small ZIP
+    import zipfile
+
+    from django.utils import timezone
+
+    from dossiers.services.exports import KIND as DOSSIER_EXPORT_KIND
+
+    w.dossier_export_a = Job.objects.create(
+        kind=DOSSIER_EXPORT_KIND, created_by=u["staff"], unit=w.county_a, state=JobState.SUCCEEDED, progress=100,
+        params={"unit": w.county_a.pk, "unit_name": "county", "total": 1, "parts": 1, "filename": "export.zip"},
+        result={"unit": "county", "total": 1, "files": 1, "failed": []}, finished_at=timezone.now())
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.pdf", b"%PDF-1.4 matrix")
+    zip_name = default_storage.save(f"dossier-exports/{w.dossier_export_a.pk}/export.zip", ContentFile(buffer.getvalue()))
+    Job.objects.filter(pk=w.dossier_export_a.pk).update(file=zip_name)
+
     # jobs and notices of county A's users
     stored = default_storage.save("imports/matrix-roster.xlsx", ContentFile(_roster_bytes()))
     w.job_roster = Job.objects.create(kind="import_roster", created_by=u["staff"], unit=w.county_a,

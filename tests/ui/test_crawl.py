@@ -60,6 +60,7 @@ KNOWN = {
 
 # Routes that need a row the demo does not make (an import the user uploaded) or that only answer POST.
 NOT_REACHABLE = {"notices/<int:pk>/read/"}  # POST only (the notices page posts to it)
+NOT_REACHABLE |= {"dossiers/exports/units/<int:unit_pk>/"}  # dossiers (issue 11, R-DOS-2): the unit page's POST
 
 # Route key → how to find a row the user may see for its parameters (when no page links to one).
 PARAM_OBJECTS = {
