@@ -392,10 +392,15 @@ class Job(models.Model):
 
     # Apps name their kinds of job here from AppConfig.ready() (core imports no app).
     KIND_LABELS: dict = {}
+    # A kind whose work waits in the queue between signs of life (a chord's parts behind other work) names
+    # its own lease: the stale-job sweep fails it only after that many seconds without a heartbeat.
+    KIND_LEASES: dict = {}
 
     @classmethod
-    def register_kind(cls, kind: str, label) -> None:
+    def register_kind(cls, kind: str, label, *, lease_seconds: int | None = None) -> None:
         cls.KIND_LABELS[kind] = label
+        if lease_seconds:
+            cls.KIND_LEASES[kind] = lease_seconds
 
     @property
     def kind_display(self) -> str:

@@ -28,6 +28,13 @@ def ready_exports():
     from core.page_actions import register_page_action
     from dossiers.services.exports import KIND
 
-    Job.register_kind(KIND, _("Dossier export"))
+    from django.conf import settings
+
+    # Its parts may wait in the queue behind other work without a sign of life: a lease of its own (R-JOB-3).
+    Job.register_kind(KIND, _("Dossier export"), lease_seconds=settings.ZHISHU_DOSSIER_EXPORT_LEASE_SECONDS)
     register_result_labels({"files": _("Dossiers in the ZIP"), "failed": _("Failed"), "total": _("People")})
     register_page_action("cadres.unit", "dossiers.export", unit_export_action, order=20)
+    from core.panels import register_nav_item
+
+    register_nav_item(label=_("Dossier exports"), url_name="dossiers:exports", roles=("staff", "supervisor"), order=85,
+                      active_prefix="/dossiers/")

@@ -311,6 +311,9 @@ ZHISHU_DOSSIER_KEY = env("ZHISHU_DOSSIER_KEY", default="")
 # many workers as run; the ZIP is deleted this many hours after it was written.
 ZHISHU_DOSSIER_CHUNK_SIZE = env.int("ZHISHU_DOSSIER_CHUNK_SIZE", default=20)
 ZHISHU_DOSSIER_EXPORT_RETENTION_HOURS = env.int("ZHISHU_DOSSIER_EXPORT_RETENTION_HOURS", default=24)
+# A running export whose parts wait in the queue behind other work is failed as "worker lost" only after this
+# many seconds without one finished part or person (the other jobs' lease is ZHISHU_JOB_LEASE_SECONDS).
+ZHISHU_DOSSIER_EXPORT_LEASE_SECONDS = env.int("ZHISHU_DOSSIER_EXPORT_LEASE_SECONDS", default=3600)
 # Uploaded import files never confirmed are deleted after this many hours (core.services.uploads).
 ZHISHU_UPLOAD_RETENTION_HOURS = env.int("ZHISHU_UPLOAD_RETENTION_HOURS", default=24)
 

@@ -246,9 +246,15 @@ def jobs_fail_stale(*, now: dt.datetime | None = None) -> dict[str, int]:
     if settings.ZHISHU_JOB_HEARTBEAT_SECONDS <= 0:  # no heartbeat (first-run SQLite): no lease to judge by
         lost = 0
     else:
-        lost = Job.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=now - _lease()).update(
+        leases = dict(Job.KIND_LEASES)  # kinds with a lease of their own (a few): one update each
+        lost = Job.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=now - _lease()).exclude(
+            kind__in=list(leases)).update(
             state=JobState.FAILED, finished_at=now,
             error=str(ERR_LEASE_EXPIRED.format(seconds=settings.ZHISHU_JOB_LEASE_SECONDS)))
+        for kind, seconds in leases.items():
+            lost += Job.objects.filter(
+                state=JobState.RUNNING, kind=kind, heartbeat_at__lt=now - dt.timedelta(seconds=seconds)).update(
+                state=JobState.FAILED, finished_at=now, error=str(ERR_LEASE_EXPIRED.format(seconds=seconds)))
     if no_worker or lost:
         logger.warning("stale jobs failed: %s never taken, %s lost", no_worker, lost)
     return {"no_worker": no_worker, "lost": lost}

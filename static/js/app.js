@@ -1,3 +1,10 @@
+// Every form or button with data-confirm asks first (the server refuses what it must without this): deleting a
+// case's item (R-RCT-1), a sheet's approve / correct / discard (R-STP-4), a jurisdiction's dossier export (R-DOS-2).
+document.addEventListener("submit", function (event) {
+  var button = event.submitter || event.target.querySelector("[data-confirm]");
+  var message = (button && button.getAttribute("data-confirm")) || event.target.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) { event.preventDefault(); }
+});
 /* Zhishu: a little progressive enhancement; every page works without it. */
 (function () {
   "use strict";
