@@ -4,6 +4,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from core.models import OrgUnit
+from core.scoping import access_by_id
 from dossiers.api.base import PdfAPIView, pdf_response
 from dossiers.services.assessment_file import ERR_YEAR_REQUIRED, assessment_file_access, assessment_file_pdf
 
@@ -25,6 +27,7 @@ class AssessmentFileView(PdfAPIView):
     @extend_schema(parameters=[OpenApiParameter("year", int, required=True)],
                    responses={(200, "application/pdf"): OpenApiTypes.BINARY}, operation_id="assessment_file_pdf")
     def get(self, request, pk):
+        access_by_id(OrgUnit, user=request.user, pk=pk)  # outside the subtree: 404 whatever the query says
         year = _year(request.query_params.get("year"))
         if year is None:
             return Response({"year": [str(ERR_YEAR_REQUIRED)]}, status=status.HTTP_400_BAD_REQUEST)

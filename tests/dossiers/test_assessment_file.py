@@ -172,6 +172,7 @@ def test_it_requires_the_year(world, branch_year, api):
     response = api(world.staff_a).get(_url(world.village_a1, year=None))
     assert response.status_code == 400 and response.json() == {"year": [str(ERR_YEAR_REQUIRED)]}
     assert api(world.staff_a).get(_url(world.village_a1, year="abc")).status_code == 400
+    assert api(world.outsider).get(_url(world.village_a1, year=None)).status_code == 404  # scope first
 
 
 def test_it_answers_404_with_a_message_for_a_year_without_a_classification(world, branch_year, api):
