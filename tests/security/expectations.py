@@ -109,6 +109,8 @@ QUERIES = {
     "assessment/upgrade-targets/behind/": "year=2025&tier=poor",
     "cadres/export/people/": "format=csv",  # the other exports are .xlsx, scanned unzipped
     "stipends/preview/": "unit={unit}&year=2025",  # stipends: sheet pages (issue 10): county A's what-if
+    # dossiers: assessment file (issue 11, R-ASM-5): village A1's 2025 (classified, not yet published)
+    "api/v1/org-units/<int:pk>/assessment-file.pdf": "year=2025",
 }
 ADMIN_OBJECTS = {
     "core/orgunit": "village_a1", "core/user": "user_sec", "core/policy": "policy_a", "core/job": "job_export",
@@ -129,6 +131,8 @@ ADMIN_OBJECTS = {
     # stipends: sheets, lines, forms, eligibilities and checks (issue 10, R-STP-2..6)
     "stipends/stipendsheet": "sheet_a", "stipends/stipendline": "line_a", "stipends/stipendelection": "election_a",
     "stipends/healthcheckentitlement": "entitlement_a", "stipends/healthcheck": "health_check_a",
+    # dossiers: printed files (issue 11, R-DOS-1): person A1's printed term file
+    "dossiers/dossierprint": "print_a",
 }
 
 # (route, role, method) whose marker or status check is skipped while the leak is being fixed; ``"*"`` matches
@@ -164,7 +168,7 @@ ROWS: dict[str, dict[str, str]] = {
     '': {'DELETE PATCH POST PUT': 'anon=302 *=200'},
     'admin/': {},
     'admin/(?P<url>.*)$': {'GET POST': 'adm_out,adm_in=404 *=302'},
-    'admin/^(?P<app_label>auth|django_celery_beat|core|axes|knox|cadres|training|assessment|rectification|stipends)/$': {},
+    'admin/^(?P<app_label>auth|django_celery_beat|core|axes|knox|cadres|training|assessment|rectification|stipends|dossiers)/$': {},
     'admin/assessment/assessmentcycle/': {},
     'admin/assessment/assessmentcycle/<path:object_id>/': {'GET POST': '*=302'},
     'admin/assessment/assessmentcycle/<path:object_id>/change/': {'GET POST': 'adm_in=200 *=302'},
@@ -1138,6 +1142,19 @@ ROWS: dict[str, dict[str, str]] = {
     'dossiers/exports/': {'DELETE PATCH POST PUT': 'anon=302 *=405', 'GET HEAD': 'anon=302 sec,sec2=403 *=200'},
     # The unit page's button (POST only): village A1's export starts for its staff and supervisors; outside, 404.
     'dossiers/exports/units/<int:unit_pk>/': {'DELETE GET HEAD PATCH PUT': 'anon=302 *=405', 'POST': 'anon,staff,sup,adm_in=302 sec,sec2=403 *=404'},
+    # --- dossiers: assessment file and verification (issue 11, R-ASM-5, R-DOS-1) ---
+    # Staff and supervisors of the subtree print a branch's file; its own secretary only once the year is
+    # published (the world's 2025 is not: 404, as for the other branch's secretary); outside the subtree 404.
+    'api/v1/org-units/<int:pk>/assessment-file.pdf': {'DELETE PATCH POST PUT': 'anon=401 sec,sec2,sup=403 *=405', 'GET HEAD HTML': 'anon=401 staff,sup,adm_in=200 *=404'},
+    # Public: the form to type a code from paper (?code= redirects to verify/<code>/).
+    'verify/': {'DELETE PATCH POST PUT': '*=405', 'GET HEAD': '*=200'},
+    # Printed files in the admin: read only, scoped (R-ORG-2); no history of their own.
+    'admin/dossiers/dossierprint/': {},
+    'admin/dossiers/dossierprint/<path:object_id>/': {'GET POST': '*=302'},
+    'admin/dossiers/dossierprint/<path:object_id>/change/': {'GET': 'adm_in=200 *=302', 'POST': '*=302'},
+    'admin/dossiers/dossierprint/<path:object_id>/delete/': {'GET POST': 'adm_out,adm_in=403 *=302'},
+    'admin/dossiers/dossierprint/<path:object_id>/history/': {'GET POST': 'adm_out=404 adm_in=200 *=302'},
+    'admin/dossiers/dossierprint/add/': {'GET POST': 'adm_out,adm_in=403 *=302'},
 }
 
 
