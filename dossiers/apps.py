@@ -27,3 +27,8 @@ class DossiersConfig(AppConfig):
         from dossiers.ready_exports import ready_exports
 
         ready_exports()
+        # --- the demo: one printed file to verify (after every domain app's demo data) ---
+        from cadres.demo import demo_seeded
+        from dossiers.demo import seed_prints
+
+        demo_seeded.connect(seed_prints, dispatch_uid="dossiers.demo.seed_prints")

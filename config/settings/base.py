@@ -154,6 +154,9 @@ REST_FRAMEWORK = {
         "user": env("ZHISHU_THROTTLE_USER", default="600/minute"),
         # The token endpoint, per client address: password guessing is also locked out by axes.
         "auth": env("ZHISHU_THROTTLE_AUTH", default="10/minute"),
+        # The public verification page of printed dossiers (R-DOS-1), per client address: each lookup
+        # rebuilds a record's content.
+        "verify": env("ZHISHU_THROTTLE_VERIFY", default="60/minute"),
     },
     # Proxies in front of the app whose X-Forwarded-For DRF may trust for the client address.
     "NUM_PROXIES": env.int("ZHISHU_NUM_PROXIES", default=None),

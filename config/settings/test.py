@@ -47,5 +47,5 @@ AUTHENTICATION_BACKENDS = [
 # tests/core/test_auth.py switches them on with override_settings.
 REST_FRAMEWORK = {  # noqa: F405
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "auth": None},
+    "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "auth": None, "verify": None},
 }

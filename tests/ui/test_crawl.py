@@ -62,7 +62,8 @@ KNOWN = {
 NOT_REACHABLE = {"notices/<int:pk>/read/"}  # POST only (the notices page posts to it)
 NOT_REACHABLE |= {"dossiers/exports/units/<int:unit_pk>/"}  # dossiers (issue 11, R-DOS-2): the unit page's POST
 
-# Route key → how to find a row the user may see for its parameters (when no page links to one).
+# Route key → how to find a row the user may see for its parameters (when no page links to one): (model, parameter,
+# and the attribute that fills it when not the pk).
 PARAM_OBJECTS = {
     "policies/": ("core.Policy", "pk"),
     "notices/": ("core.Notice", "pk"),
@@ -84,6 +85,7 @@ PARAM_OBJECTS = {
     "assessment/classifications/": ("assessment.Classification", "pk"),
     "assessment/reports/": ("assessment.Classification", "pk"),
     "stipends/sheets/": ("stipends.StipendSheet", "pk"),  # stipends: sheet pages (issue 10)
+    "verify/": ("dossiers.DossierPrint", "code", "code"),  # dossiers (issue 11): the demo's printed file
 }
 # Import previews only make sense for the job kind they show.
 JOB_KINDS = {"cadres/import/": ("import_roster", "import_units"), "training/import/": ("training.attendance_import",)}
@@ -296,14 +298,14 @@ def _seed_urls(user) -> list[str]:
         prefix = max((p for p in PARAM_OBJECTS if route.key.startswith(p)), key=len, default=None)
         if prefix is None:
             continue
-        label, param = PARAM_OBJECTS[prefix]
+        label, param, *attr = PARAM_OBJECTS[prefix]
         model = apps.get_model(label)
         qs = model.objects.visible_to(user) if hasattr(model.objects, "visible_to") else model.objects.all()
         if label == "core.Job":
             qs = qs.filter(kind__in=JOB_KINDS.get(prefix, qs.values("kind")))
         obj = qs.order_by("pk").first()
         if obj is not None:
-            out.append(route.build({param: obj.pk}))
+            out.append(route.build({param: getattr(obj, attr[0] if attr else "pk")}))
     return out
 
 
