@@ -1,6 +1,6 @@
 """R-DOS-2 with real workers: a jurisdiction of 50 secretaries exported by two Celery worker processes.
 
-Two ``celery -A config worker --pool=solo`` processes (``workers()`` of tests/core/test_sweep_workers.py)
+Two ``celery -A config worker --pool=solo`` processes (``tests.workers.workers()``)
 on a queue of their own share this test's PostgreSQL database, the Redis broker and result backend (the
 chord's counter) and the media folder. Chunks of 5 people make 10 render tasks, so both workers take
 some; the finish task writes the ZIP once. One person is made to fail (``ZHISHU_TEST_DOSSIER_EXPORT_FAIL``,
@@ -9,7 +9,6 @@ read only by the test settings): the export lists that person by name and keeps 
 PostgreSQL and Redis only: skipped with the reason elsewhere; in CI (CI=true) a missing one fails.
 """
 import io
-import os
 import re
 import tempfile
 import time
@@ -18,8 +17,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.test import override_settings
 
 from cadres.choices import AppointmentRole
@@ -28,8 +25,8 @@ from core.choices import JobState, Level, Sector
 from core.models import Job
 from dossiers.services.exports import FAILURES_NAME, export_start, part_dir
 from tests.assessment.helpers import make_branches
-from tests.core.test_sweep_workers import _tail, workers
 from tests.factories import AppointmentFactory, PersonFactory, make_unit
+from tests.workers import tail, worker_services, workers
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -37,29 +34,10 @@ SECRETARIES = 50
 CHUNK = 5
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run the export worker test")
-    pytest.skip(reason)
-
-
 @pytest.fixture
 def services():
-    if connection.vendor != "postgresql":
-        _unavailable("the export worker test needs PostgreSQL (set DATABASE_URL): the worker processes "
-                     "must share the test database, which SQLite's in-memory test database cannot")
-    import redis
-
-    try:
-        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.RedisError:
-        _unavailable(f"Redis is not reachable at {settings.CELERY_BROKER_URL}")
-    old = app.conf.task_always_eager, app.conf.task_default_queue
-    app.conf.task_always_eager = False  # this process sends the chord to the broker
-    try:
+    with worker_services("the export worker test"):
         yield
-    finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = old
 
 
 @pytest.fixture
@@ -103,10 +81,10 @@ def test_two_workers_export_50_dossiers_and_a_failure_keeps_the_other_49(world, 
                 break
             time.sleep(0.3)
         else:
-            pytest.fail(f"the export did not finish: {job.state} {job.progress}%\n{_tail(logs)}")
+            pytest.fail(f"the export did not finish: {job.state} {job.progress}%\n{tail(logs)}")
         elapsed = time.monotonic() - started
 
-        assert job.state == JobState.SUCCEEDED, (job.error, _tail(logs))
+        assert job.state == JobState.SUCCEEDED, (job.error, tail(logs))
         assert job.progress == 100 and job.result["files"] == SECRETARIES - 1
         assert len(seen - {0, 100}) >= 2, seen  # progress moved in steps while the parts rendered
         [failed] = job.result["failed"]
@@ -121,6 +99,6 @@ def test_two_workers_export_50_dossiers_and_a_failure_keeps_the_other_49(world, 
         assert not any(part_dir(job.pk, n).exists() for n in range(1, SECRETARIES // CHUNK + 1))
         # both workers rendered parts, and together each part once
         counts = [_rendered_by(log) for log in logs]
-        assert all(c > 0 for c in counts) and sum(counts) == SECRETARIES // CHUNK, (counts, _tail(logs))
+        assert all(c > 0 for c in counts) and sum(counts) == SECRETARIES // CHUNK, (counts, tail(logs))
         assert Job.objects.get(pk=job.pk).file.name == f"dossier-exports/{job.pk}/export.zip"
         print(f"50 dossiers on 2 workers in {elapsed:.1f} s; parts per worker {counts}")
