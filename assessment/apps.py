@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -21,9 +22,10 @@ def _register_job_summaries():
     from assessment.job_summaries import annual_review_summary, review_headline, review_level
     from core.job_summaries import register_job_summary
 
-    register_job_summary("annual_review", template_name="assessment/job_summaries/annual_review.html",
-                         context_func=annual_review_summary, level_func=review_level,
-                         headline_func=review_headline)
+    for kind in ("annual_review", "annual_review_parts"):
+        register_job_summary(kind, template_name="assessment/job_summaries/annual_review.html",
+                             context_func=annual_review_summary, level_func=review_level,
+                             headline_func=review_headline)
 
 
 def _register_statuses():
@@ -87,6 +89,9 @@ class AssessmentConfig(AppConfig):
         pre_delete.connect(_keep_samples_closed, sender=AssessmentCycle, dispatch_uid="assessment.keep_closed.del")
 
         Job.register_kind("annual_review", _("Annual review"))
+        # A review fanned out county by county: its parts may wait in the queue behind each other.
+        Job.register_kind("annual_review_parts", _("Annual review (county by county)"),
+                          lease_seconds=settings.ZHISHU_REVIEW_LEASE_SECONDS)
         from cadres.nominations import register_nomination_block
 
         register_nomination_block("R-CLS-5", _sanction_blocks)

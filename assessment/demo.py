@@ -49,6 +49,7 @@ from assessment.models import (
     Sanction,
 )
 from assessment.services.classification import BranchInput, annual_review_run, classification_compute
+from assessment.services.review import review_policy_for
 from assessment.services.cycles import cycle_create, cycle_publish
 from assessment.services.duty_reports import duty_report_save, duty_report_start
 from assessment.services.evaluations import evaluation_draw_numbers, evaluation_sample_size
@@ -376,12 +377,15 @@ def seed_assessment(sender, *, seed: int, as_of: dt.date, history: bool, chunk: 
         # The year before last: published tiers, written directly.
         old = cycle_create(unit=county, year=earlier, **_cycle_dates(earlier))
         stamp = timezone.now()
-        rows = []
+        rows, review_policies = [], {}
         for b in plan.branches:
             policy = earlier_resolver.for_unit(unit_id=b.unit_id, path=b.path)
+            if id(policy.values) not in review_policies:
+                review_policies[id(policy.values)] = review_policy_for(cycle=old, policy=policy).pk
             out = classification_compute(branch=BranchInput(unit_id=b.unit_id, superior=b.previous_score),
                                          policy=policy)
-            rows.append(Classification(unit_id=b.unit_id, year=earlier, cycle=old, computed_at=stamp, **out))
+            rows.append(Classification(unit_id=b.unit_id, year=earlier, cycle=old, computed_at=stamp,
+                                       review_policy_id=review_policies[id(policy.values)], **out))
         w.bulk(Classification, rows)
         if rows:
             cycle_publish(cycle=old, by=admin)

@@ -339,8 +339,69 @@ class ClassificationQuerySet(ScopedQuerySet):
     pass
 
 
+class ReviewPolicy(models.Model):
+    """R-POL-1/2: the policy values an annual review applied, kept once per cycle and policy version and
+    referenced by each classification it computed, never copied into the rows.
+
+    The key is a digest of the content: the same values under the same sources give the same row, so a
+    re-run (or the county parts of one review running at once) adds nothing, and a row never changes
+    once written — a published classification explains itself exactly as it did when published.
+    """
+
+    cycle = models.ForeignKey(AssessmentCycle, verbose_name=_("cycle"), on_delete=models.CASCADE,
+                              related_name="review_policies")
+    key = models.CharField(_("policy digest"), max_length=32)
+    # {"policy": EffectivePolicy.explain(...), "rating_points": {...}}
+    content = models.JSONField(_("policy applied"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "cycle__unit__path"
+
+    class Meta:
+        verbose_name = _("policy applied by a review")
+        verbose_name_plural = _("policies applied by reviews")
+        constraints = [models.UniqueConstraint(fields=["cycle", "key"], name="review_policy_one_per_digest")]
+
+    def __str__(self):
+        return f"{self.cycle} {self.key}"
+
+
+class ReviewPart(models.Model):
+    """R-JOB-1: one county (a contiguous range of the jurisdiction's paths) of a review fanned out over
+    workers; the job's progress is the sum of its parts' branches done."""
+
+    job = models.ForeignKey("core.Job", verbose_name=_("job"), on_delete=models.CASCADE, related_name="review_parts")
+    number = models.PositiveIntegerField(_("number"))
+    path_from = models.CharField(_("first path"), max_length=255)
+    path_to = models.CharField(_("path after the last"), max_length=255, blank=True)
+    branches = models.PositiveIntegerField(_("branches"), default=0)
+    done = models.PositiveIntegerField(_("branches done"), default=0)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "job__unit__path"
+
+    class Meta:
+        verbose_name = _("part of a review")
+        verbose_name_plural = _("parts of reviews")
+        constraints = [models.UniqueConstraint(fields=["job", "number"], name="review_part_one_per_number")]
+        ordering = ["job", "number"]
+
+    def __str__(self):
+        return f"{self.job_id}/{self.number}"
+
+
 class Classification(models.Model):
-    """R-CLS-1..3: a branch's tier and stars for a year, and how they came about (R-POL-2)."""
+    """R-CLS-1..3: a branch's tier and stars for a year, and how they came about (R-POL-2).
+
+    ``explanation`` holds what is particular to the branch; the policy values the review applied are
+    in ``review_policy`` (kept once per cycle and policy version): ``explained()`` joins the two.
+    """
 
     unit = models.ForeignKey(OrgUnit, verbose_name=_("branch"), on_delete=models.PROTECT,
                              related_name="classifications")
@@ -359,6 +420,8 @@ class Classification(models.Model):
     previous_tier = models.CharField(_("last year's tier"), max_length=20, choices=Tier.choices, blank=True)
     movement = models.CharField(_("movement"), max_length=10, choices=Movement.choices, blank=True)
     explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    review_policy = models.ForeignKey(ReviewPolicy, verbose_name=_("policy applied"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
 
     history = HistoricalRecords()  # R-SEC-2: who changed it and when
@@ -378,6 +441,13 @@ class Classification(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.year}: {self.get_tier_display()}"
+
+    def explained(self) -> dict:
+        """R-POL-2: the whole explanation — the branch's own part and the policy its review applied."""
+        explanation = dict(self.explanation or {})
+        if self.review_policy_id:
+            explanation.update(self.review_policy.content)
+        return explanation
 
     @classmethod
     def scope_secretary_q(cls, user):

@@ -249,7 +249,7 @@ def assessment_report(*, classification: Classification) -> dict:
     from assessment.models import DutyReport
 
     unit, year = classification.unit, classification.year
-    explanation = classification.explanation or {}
+    explanation = classification.explained()
     sample = EvaluationSample.objects.filter(unit=unit, year=year).select_related("unit").first()
     evaluation = evaluation_aggregates(samples=[sample])[sample.pk] if sample else None
     duty_reports = list(DutyReport.objects.filter(unit=unit, year=year).select_related("person")

@@ -143,6 +143,8 @@ class ClassificationSerializer(ScopedModelSerializer):
     movement = serializers.ChoiceField(choices=Movement.choices, allow_blank=True, read_only=True)
     tier_display = serializers.CharField(source="get_tier_display", read_only=True)
     is_published = serializers.SerializerMethodField()
+    # R-POL-2: the row's own explanation with the policy its review applied (kept once per review).
+    explanation = serializers.SerializerMethodField()
 
     class Meta:
         model = Classification
@@ -153,6 +155,9 @@ class ClassificationSerializer(ScopedModelSerializer):
 
     def get_is_published(self, obj) -> bool:
         return bool(obj.cycle_id and obj.cycle.published_at)
+
+    def get_explanation(self, obj) -> dict:
+        return obj.explained()
 
 
 class ClassificationChangeSerializer(ScopedModelSerializer):

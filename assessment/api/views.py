@@ -289,7 +289,7 @@ class BranchScoreViewSet(ScopedModelViewSet):
 class ClassificationViewSet(ScopedReadOnlyViewSet):
     """R-CLS-1..3, R-POL-2: tiers with their explanation; staff change a tier or stars with a reason."""
 
-    queryset = Classification.objects.select_related("unit", "cycle")
+    queryset = Classification.objects.select_related("unit", "cycle", "review_policy")
     serializer_class = ClassificationSerializer
     filterset_class = ClassificationFilterSet
     search_fields = ["unit__name", "unit__code"]

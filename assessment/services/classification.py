@@ -6,10 +6,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,15 +25,20 @@ from assessment.choices import (
 from assessment.models import (
     AssessmentCycle,
     BranchListing,
-    BranchScore,
     Classification,
     ClassificationChange,
-    EvaluationRating,
-    EvaluationSample,
+    ReviewPart,
     Sanction,
 )
 from assessment.review_steps import linked_people, registered_review_steps
 from assessment.services.bulk import bulk_upsert
+from assessment.services.review import (
+    PathRange,
+    classify_part,
+    part_policy_groups,
+    review_parts_plan,
+    sanction_candidates_q,
+)
 from assessment.services.cycles import ERR_PUBLISHED, cycle_ensure_open
 from assessment.services.scores import (
     composite_score_compute,
@@ -43,8 +49,6 @@ from assessment.services.scores import (
 )
 from cadres.choices import AppointmentRole
 from cadres.models import Appointment
-from core.choices import BRANCH_LEVELS
-from core.models import OrgUnit
 from core.services.policies import PolicyResolver
 
 ERR_REASON_REQUIRED = _("A reason is required for every change to a tier or stars.")
@@ -90,8 +94,11 @@ class BranchInput:
     override_reason: str = ""
 
 
-def classification_compute(*, branch: BranchInput, policy, policy_explained: dict | None = None) -> dict:
+def classification_compute(*, branch: BranchInput, policy) -> dict:
     """R-CLS-1/2, R-ASM-4, R-POL-2: the tier of one branch and why — pure, no query.
+
+    The explanation holds what is particular to the branch; the policy values and rating points
+    it was computed under are kept once per review (``ReviewPolicy``, ``review.policy_content``).
 
     R-ASM-3: the member evaluation counts only from a closed sample with at least the policy's
     minimum of answers; otherwise neither its score nor its counts (nor their number) are kept,
@@ -106,8 +113,6 @@ def classification_compute(*, branch: BranchInput, policy, policy_explained: dic
     computed, applied = tier_apply_listings(tier=by_score, negative_list=branch.negative_list,
                                             weak_and_lax=branch.weak_and_lax)
     tier = branch.override_tier or computed or ""
-    if policy_explained is None:
-        policy_explained = policy.explain(*EXPLAINED_POLICY_FIELDS)
     evaluation = {"rule": "R-ASM-3", "used": used, "min_answers": minimum}
     if used:
         evaluation.update(answers=answers, rating_counts=dict(sorted(branch.counts.items())))
@@ -118,7 +123,6 @@ def classification_compute(*, branch: BranchInput, policy, policy_explained: dic
         "superior_score": branch.superior,
         "member_score": member,
         "member_evaluation": evaluation,
-        "rating_points": {k.value: v for k, v in DEFAULT_RATING_POINTS.items()},
         "composite_score": composite,
         "tier_by_score": by_score or "",
         "listings": [k for k, on in (("negative_list", branch.negative_list),
@@ -126,7 +130,6 @@ def classification_compute(*, branch: BranchInput, policy, policy_explained: dic
         "overrides": [{"rule": "R-CLS-2", "listing": a} for a in applied],
         "staff_tier": ({"rule": "R-CLS-1", "tier": branch.override_tier, "reason": branch.override_reason}
                        if branch.override_tier else None),
-        "policy": policy_explained,
     }
     return {
         "superior_score": branch.superior,
@@ -163,11 +166,14 @@ def sanction_reason(*, previous: str | None, tier: str | None) -> str | None:
     return None
 
 
-def sanctions_sync(*, scope_path: str, year: int, outcomes: Iterable[tuple[int, str, str]], stamp) -> int:
-    """R-CLS-5: the sanctions of a year's outcomes (unit id, last year's tier, tier) under ``scope_path``.
+def sanctions_sync(*, scope_path: str, year: int, outcomes: Iterable[tuple[int, str, str]], stamp,
+                   path_from: str = "", path_to: str = "") -> int:
+    """R-CLS-5: the sanctions of a year's outcomes (unit id, last year's tier, tier) under ``scope_path``
+    (its paths from ``path_from`` up to ``path_to``, for a part of a review).
 
     Two statements for the people and the upsert, one to drop sanctions that no longer apply.
     """
+    in_range = PathRange(scope=scope_path, path_from=path_from, path_to=path_to).q("unit__")
     reasons = {}
     for unit_id, previous, tier in outcomes:
         reason = sanction_reason(previous=previous, tier=tier)
@@ -175,8 +181,7 @@ def sanctions_sync(*, scope_path: str, year: int, outcomes: Iterable[tuple[int, 
             reasons[unit_id] = (reason, previous, tier)
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     posts = (
-        Appointment.objects.filter(unit__path__startswith=scope_path, role__in=SANCTIONED_ROLES,
-                                   start_date__lte=last)
+        Appointment.objects.filter(in_range, role__in=SANCTIONED_ROLES, start_date__lte=last)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .order_by("unit_id", "person_id", "start_date")
         .values_list("unit_id", "person_id", "role", "start_date", "end_date")
@@ -212,111 +217,107 @@ def sanctions_sync(*, scope_path: str, year: int, outcomes: Iterable[tuple[int, 
             }
     bulk_upsert(model=Sanction, rows=list(rows.values()), unique_fields=["person", "unit", "year"],
                 update_fields=["applies_to_year", "reason", "explanation", "computed_at"])
-    Sanction.objects.filter(unit__path__startswith=scope_path, year=year).exclude(computed_at=stamp).delete()
+    Sanction.objects.filter(in_range, year=year).exclude(computed_at=stamp).delete()
     return len(rows)
+
+
+def review_check(*, cycle: AssessmentCycle) -> None:
+    """R-CLS-6: a review runs only on an open cycle, and not over a branch whose year a wider
+    jurisdiction has published (one query)."""
+    cycle_ensure_open(cycle=cycle)
+    if Classification.objects.filter(unit__path__startswith=cycle.unit.path, year=cycle.year,
+                                     cycle__published_at__isnull=False).exists():
+        raise ValidationError({"cycle": [ERR_PUBLISHED.format(year=cycle.year)]})
+
+
+def review_part_run(*, cycle: AssessmentCycle, part: PathRange, resolver, stamp, groups=None) -> dict:
+    """R-JOB-1, R-CLS-1/2/5: classify one part of the review and sync its sanctions; its tally.
+
+    The caller holds the transaction (the whole review's, or the part's own when fanned out);
+    ``groups`` (``part_policy_groups``) when the caller resolved the policies before it."""
+    tally = classify_part(cycle=cycle, part=part, resolver=resolver, stamp=stamp, groups=groups)
+    outcomes = (Classification.objects.filter(part.q("unit__"), year=cycle.year)
+                .filter(sanction_candidates_q()).values_list("unit_id", "previous_tier", "tier"))
+    tally["sanctions"] = sanctions_sync(scope_path=part.scope, year=cycle.year, outcomes=outcomes, stamp=stamp,
+                                        path_from=part.path_from, path_to=part.path_to)
+    return tally
+
+
+def review_steps_run(*, cycle: AssessmentCycle, stamp, report=None) -> dict:
+    """R-JOB-1: the steps of the apps above assessment (rectification cases, stipend sheets …) over the
+    cycle's whole jurisdiction, after every branch is classified; the caller holds the transaction,
+    so a failing step leaves the previous state (R-JOB-3)."""
+    steps = {}
+    for step in registered_review_steps():
+        if report:
+            report(80, str(step.label))
+        steps[step.name] = step.func(cycle=cycle, scope_path=cycle.unit.path, stamp=stamp)
+    return steps
+
+
+def review_result(*, cycle: AssessmentCycle, tallies: list[dict], steps: dict) -> dict:
+    """R-JOB-1, R-CLS-4: the review's summary from its parts' tallies, with the upgrade targets."""
+    from assessment.selectors import upgrade_targets_for_unit
+
+    tiers, reasons = defaultdict(int), defaultdict(int)
+    for tally in tallies:
+        for k, v in tally["tiers"].items():
+            tiers[k] += v
+        for k, v in tally["reasons"].items():
+            reasons[k] += v
+    targets = upgrade_targets_for_unit(unit=cycle.unit, year=cycle.year)
+    return {
+        "rule": "R-JOB-1",
+        "cycle": cycle.pk,
+        "year": cycle.year,
+        "branches": sum(t["branches"] for t in tallies),
+        "tiers": {str(k): v for k, v in sorted(tiers.items())},
+        # Why the unclassified branches have no tier, reason by reason (they add up to tiers["unclassified"]).
+        "unclassified_reasons": {str(k): v for k, v in sorted(reasons.items())},
+        "staff_tiers": sum(t["staff_tiers"] for t in tallies),
+        "sanctions": sum(t["sanctions"] for t in tallies),
+        "parts": len(tallies),
+        "steps": _jsonable(steps),
+        "upgrade_targets": _jsonable({g["previous_tier"]: {k: g[k] for k in ("count", "actual", "target", "met")}
+                                      for g in targets["groups"]}),
+    }
 
 
 def annual_review_run(*, cycle_id: int, report: Callable[[int, str], None] | None = None) -> dict:
     """R-JOB-1, R-CLS-1/2/4/5: composite scores, tiers, movements and sanctions of every branch in a cycle.
 
-    Set-based: a fixed number of reads whatever the number of branches, tiers computed in
-    Python, then all writes in one transaction, so a failure leaves the previous state.
-    Staff tiers and stars survive a re-run; running twice gives the same result.
+    In one process and one transaction, so a failure leaves the previous state (R-JOB-3): the
+    jurisdiction's parts (its counties) one after another, each classified set-based in a fixed
+    number of statements (``assessment.services.review``), then the steps of the apps above.
+    Staff tiers and stars survive a re-run; running twice gives the same result. A big jurisdiction
+    fans the same parts out over workers instead (``annual_review_start``).
     """
     report = report or (lambda progress, message="": None)
     cycle = AssessmentCycle.objects.select_related("unit").get(pk=cycle_id)
-    cycle_ensure_open(cycle=cycle)
-    scope, year = cycle.unit.path, cycle.year
     report(5, str(MSG_LOADING))
-    branches = list(
-        OrgUnit.objects.filter(path__startswith=scope, level__in=BRANCH_LEVELS, is_active=True)
-        .order_by("path").values_list("id", "path")
-    )
-    inputs = {uid: BranchInput(unit_id=uid) for uid, _path in branches}
-    for uid, score in BranchScore.objects.filter(unit__path__startswith=scope, year=year).values_list(
-            "unit_id", "superior_score"):
-        if uid in inputs:
-            inputs[uid].superior = score
-    # R-ASM-3: only closed samples count; an open one could still change after the review.
-    samples = (EvaluationSample.objects.filter(unit__path__startswith=scope, year=year).with_closed()
-               .values_list("unit_id", "is_closed"))
-    for uid, is_closed in samples:
-        if uid in inputs:
-            inputs[uid].evaluation_closed = bool(is_closed)
-    ballots = (EvaluationRating.objects.filter(sample__in=EvaluationSample.objects.filter(
-        unit__path__startswith=scope, year=year).closed().values("pk"))
-               .order_by().values_list("sample__unit_id", "rating").annotate(n=Count("id")))
-    for uid, rating, n in ballots:
-        if uid in inputs:
-            inputs[uid].counts[rating] = n
-    for uid, kind in BranchListing.objects.filter(unit__path__startswith=scope, year=year).values_list(
-            "unit_id", "kind"):
-        if uid in inputs:
-            setattr(inputs[uid], kind, True)
-    for uid, tier in Classification.objects.filter(unit__path__startswith=scope, year=year - 1).values_list(
-            "unit_id", "tier"):
-        if uid in inputs:
-            inputs[uid].previous_tier = tier
-    existing = Classification.objects.filter(unit__path__startswith=scope, year=year).values_list(
-        "unit_id", "override_tier", "override_reason", "cycle__published_at")
-    for uid, override_tier, override_reason, published_at in existing:
-        if published_at is not None:
-            # A wider jurisdiction's published year covers this branch: frozen (R-CLS-6).
-            raise ValidationError({"cycle": [ERR_PUBLISHED.format(year=year)]})
-        if uid in inputs:
-            inputs[uid].override_tier, inputs[uid].override_reason = override_tier, override_reason
-    resolver = PolicyResolver(year=year)
-    report(30, str(MSG_COMPUTING))
-
+    review_check(cycle=cycle)
+    parts = review_parts_plan(scope=cycle.unit, target=settings.ZHISHU_REVIEW_PART_BRANCHES)
+    resolver = PolicyResolver(year=cycle.year)
     stamp = timezone.now()
-    explained: dict[int, dict] = {}
-    rows, outcomes, tiers, reasons = [], [], defaultdict(int), defaultdict(int)
-    staff_tiers = 0
-    for uid, path in branches:
-        policy = resolver.for_unit(unit_id=uid, path=path)
-        key = id(policy.values)
-        if key not in explained:
-            explained[key] = policy.explain(*EXPLAINED_POLICY_FIELDS)
-        out = classification_compute(branch=inputs[uid], policy=policy, policy_explained=explained[key])
-        rows.append({"unit_id": uid, "year": year, "cycle_id": cycle.pk, "computed_at": stamp,
-                     "override_tier": "", "override_reason": "", **out})
-        outcomes.append((uid, out["previous_tier"], out["tier"]))
-        tiers[out["tier"] or "unclassified"] += 1
-        if not out["tier"]:
-            reasons[unclassified_reason(branch=inputs[uid], min_answers=policy.evaluation_min_answers)] += 1
-        staff_tiers += bool(inputs[uid].override_tier)
-    report(60, str(MSG_SAVING))
+    total = sum(p["branches"] for p in parts) or 1
+    report(30, str(MSG_COMPUTING))
+    tallies, done = [], 0
     with transaction.atomic():
-        # The override fields are written only on insert; an existing staff tier is kept.
-        bulk_upsert(model=Classification, rows=rows, unique_fields=["unit", "year"],
-                    update_fields=["cycle", "superior_score", "member_score", "composite_score", "computed_tier",
-                                   "tier", "previous_tier", "movement", "explanation", "computed_at"])
+        for part in parts:
+            tallies.append(review_part_run(cycle=cycle, part=PathRange(scope=cycle.unit.path,
+                                                                       path_from=part["path_from"],
+                                                                       path_to=part["path_to"]),
+                                           resolver=resolver, stamp=stamp))
+            done += part["branches"]
+            report(30 + 40 * done // total, str(MSG_SAVING))
         report(75, str(MSG_SANCTIONS))
-        sanctions = sanctions_sync(scope_path=scope, year=year, outcomes=outcomes, stamp=stamp)
-        # R-JOB-1: the steps of the apps above assessment (rectification cases, stipend sheets …), in the
-        # same transaction, so a failing step leaves the previous state (R-JOB-3).
-        steps = {}
-        for step in registered_review_steps():
-            report(80, str(step.label))
-            steps[step.name] = step.func(cycle=cycle, scope_path=scope, stamp=stamp)
+        steps = review_steps_run(cycle=cycle, stamp=stamp, report=report)
     report(90, str(MSG_TARGETS))
-    from assessment.selectors import upgrade_targets_for_unit
+    return review_result(cycle=cycle, tallies=tallies or [_empty_tally()], steps=steps)
 
-    targets = upgrade_targets_for_unit(unit=cycle.unit, year=year)
-    return {
-        "rule": "R-JOB-1",
-        "cycle": cycle.pk,
-        "year": year,
-        "branches": len(branches),
-        "tiers": {str(k): v for k, v in sorted(tiers.items())},
-        # Why the unclassified branches have no tier, reason by reason (they add up to tiers["unclassified"]).
-        "unclassified_reasons": {str(k): v for k, v in sorted(reasons.items())},
-        "staff_tiers": staff_tiers,
-        "sanctions": sanctions,
-        "steps": _jsonable(steps),
-        "upgrade_targets": _jsonable({g["previous_tier"]: {k: g[k] for k in ("count", "actual", "target", "met")}
-                                      for g in targets["groups"]}),
-    }
+
+def _empty_tally() -> dict:
+    return {"branches": 0, "tiers": {}, "reasons": {}, "staff_tiers": 0, "sanctions": 0}
 
 
 def _classification_locked(classification: Classification) -> Classification:
@@ -411,17 +412,132 @@ def upgrade_targets_compute(*, rows: Iterable[dict], policy) -> dict:
     return {"rule": "R-CLS-4", "groups": out}
 
 
+KIND_PARTS = "annual_review_parts"  # a review fanned out over the workers, county by county
+MSG_PARTS = _("{done} of {total} branches classified ({parts_done} of {parts} parts)")
+ERR_PARTS_UNFINISHED = _("{count} parts of the review did not finish; start the review again.")
+
+
 def annual_review_start(*, cycle: AssessmentCycle, by):
-    """R-JOB-1, R-JOB-3: start the review of a cycle as a background job; its page shows the progress."""
-    from assessment.tasks import run_annual_review
+    """R-JOB-1, R-JOB-3: start the review of a cycle as a background job; its page shows the progress.
+
+    A jurisdiction of more than ``ZHISHU_REVIEW_FAN_OUT_BRANCHES`` branches in more than one part fans out:
+    a Celery chord of one task per part (a county, one transaction each, as many at once as workers run)
+    and a finish that runs the steps over the whole jurisdiction; the job's progress sums the parts'.
+    A smaller one runs in one task and one transaction."""
+    from assessment.tasks import review_chord, run_annual_review
     from core.services.jobs import job_create, job_enqueue
 
     cycle_ensure_open(cycle=cycle)
+    parts = review_parts_plan(scope=cycle.unit, target=settings.ZHISHU_REVIEW_PART_BRANCHES)
+    total = sum(p["branches"] for p in parts)
+    fan_out = len(parts) > 1 and total > settings.ZHISHU_REVIEW_FAN_OUT_BRANCHES
     with transaction.atomic():
-        job = job_create(kind="annual_review", user=by, unit=cycle.unit, params={"cycle": cycle.pk})
+        if not fan_out:
+            job = job_create(kind="annual_review", user=by, unit=cycle.unit, params={"cycle": cycle.pk})
+            AssessmentCycle.objects.filter(pk=cycle.pk).update(last_review_job=job)
+            job_enqueue(job=job, task=run_annual_review, cycle_id=cycle.pk)
+            return job
+        job = job_create(kind=KIND_PARTS, user=by, unit=cycle.unit, params={
+            "cycle": cycle.pk, "parts": len(parts), "total": total, "stamp": timezone.now().isoformat()})
+        ReviewPart.objects.bulk_create([ReviewPart(job=job, number=n, path_from=p["path_from"], path_to=p["path_to"],
+                                                   branches=p["branches"]) for n, p in enumerate(parts, start=1)])
         AssessmentCycle.objects.filter(pk=cycle.pk).update(last_review_job=job)
-        job_enqueue(job=job, task=run_annual_review, cycle_id=cycle.pk)
+
+        def send():
+            from core.models import Job
+
+            Job.objects.filter(pk=job.pk).update(enqueued_at=timezone.now())
+            review_chord(job_id=job.pk, numbers=list(range(1, len(parts) + 1))).apply_async()
+
+        transaction.on_commit(send)
     return job
+
+
+def _parts_progress(*, job_id: int, params: dict) -> None:
+    """The job's progress from its parts' branches done (the caller holds the job's row lock)."""
+    from core.models import Job, JobState
+
+    done = ReviewPart.objects.filter(job_id=job_id).aggregate(n=Sum("done"), p=Count("pk", filter=Q(
+        finished_at__isnull=False)))
+    total = params.get("total") or 0
+    Job.objects.filter(pk=job_id, state=JobState.RUNNING).update(
+        progress=min(90, 5 + (done["n"] or 0) * 85 // total) if total else 5, heartbeat_at=timezone.now(),
+        message=str(MSG_PARTS).format(done=done["n"] or 0, total=total, parts_done=done["p"],
+                                      parts=params.get("parts") or 0)[:500])
+
+
+def _job_fail(*, job_id: int, error: str) -> None:
+    from core.models import Job, JobState
+
+    Job.objects.filter(pk=job_id, state__in=(JobState.PENDING, JobState.RUNNING)).update(
+        state=JobState.FAILED, finished_at=timezone.now(), error=error[:2000])
+
+
+def review_part_job(*, job_id: int, number: int) -> dict | None:
+    """R-JOB-1: one part of a fanned-out review, on a worker, in a transaction of its own. None when the
+    job has ended or the part is done (a redelivery). A failure fails the job (the finish then does not
+    run) and is raised; what other parts wrote stays, and a new review rewrites it all."""
+    from core.models import Job, JobState
+
+    now = timezone.now()
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id, kind=KIND_PARTS).first()
+        part = ReviewPart.objects.filter(job_id=job_id, number=number).first() if job else None
+        if job is None or part is None or part.finished_at is not None or job.state not in (
+                JobState.PENDING, JobState.RUNNING):
+            return None
+        ReviewPart.objects.filter(pk=part.pk).update(started_at=now, attempts=F("attempts") + 1, error="")
+        values = {"heartbeat_at": now}
+        if job.state == JobState.PENDING:
+            values.update(state=JobState.RUNNING, started_at=now, attempts=1)
+        Job.objects.filter(pk=job_id).update(**values)
+    cycle = AssessmentCycle.objects.select_related("unit").get(pk=job.params["cycle"])
+    stamp = dt.datetime.fromisoformat(job.params["stamp"])
+    try:
+        where = PathRange(scope=cycle.unit.path, path_from=part.path_from, path_to=part.path_to)
+        resolver = PolicyResolver(year=cycle.year)
+        groups = part_policy_groups(cycle=cycle, part=where, resolver=resolver)  # committed at once
+        with transaction.atomic():
+            review_check(cycle=cycle)
+            tally = review_part_run(cycle=cycle, part=where, resolver=resolver, stamp=stamp, groups=groups)
+            job = Job.objects.select_for_update().get(pk=job_id)
+            if job.state != JobState.RUNNING:
+                transaction.set_rollback(True)  # failed meanwhile (another part, the stale sweep): undone
+                return None
+            ReviewPart.objects.filter(pk=part.pk).update(done=part.branches, result=tally, finished_at=timezone.now())
+            _parts_progress(job_id=job_id, params=job.params)
+    except Exception as exc:
+        error = " ".join(str(m) for m in (getattr(exc, "messages", None) or [str(exc) or exc.__class__.__name__]))
+        ReviewPart.objects.filter(pk=part.pk).update(error=error[:2000])
+        _job_fail(job_id=job_id, error=error)
+        raise
+    return tally
+
+
+def review_finish_job(*, job_id: int) -> None:
+    """R-JOB-1: after every part, the steps over the whole jurisdiction (one transaction) and the result."""
+    from core.models import Job, JobState
+
+    job = Job.objects.filter(pk=job_id, kind=KIND_PARTS).first()
+    if job is None or job.state != JobState.RUNNING:
+        return
+    parts = list(ReviewPart.objects.filter(job_id=job_id).order_by("number"))
+    unfinished = [p for p in parts if p.finished_at is None]
+    if unfinished:
+        _job_fail(job_id=job_id, error=str(ERR_PARTS_UNFINISHED.format(count=len(unfinished))))
+        return
+    cycle = AssessmentCycle.objects.select_related("unit").get(pk=job.params["cycle"])
+    Job.objects.filter(pk=job_id).update(progress=90, message=str(MSG_SANCTIONS)[:500], heartbeat_at=timezone.now())
+    try:
+        with transaction.atomic():
+            review_check(cycle=cycle)
+            steps = review_steps_run(cycle=cycle, stamp=dt.datetime.fromisoformat(job.params["stamp"]))
+        result = review_result(cycle=cycle, tallies=[p.result for p in parts], steps=steps)
+    except Exception as exc:
+        _job_fail(job_id=job_id, error=" ".join(str(m) for m in (getattr(exc, "messages", None) or [str(exc)])))
+        raise
+    Job.objects.filter(pk=job_id, state=JobState.RUNNING).update(
+        state=JobState.SUCCEEDED, progress=100, finished_at=timezone.now(), result=result, message="")
 
 
 def annual_reviews_start_due(*, as_of: dt.date) -> list[int]:

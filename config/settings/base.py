@@ -317,6 +317,14 @@ ZHISHU_DOSSIER_EXPORT_RETENTION_HOURS = env.int("ZHISHU_DOSSIER_EXPORT_RETENTION
 # A running export whose parts wait in the queue behind other work is failed as "worker lost" only after this
 # many seconds without one finished part or person (the other jobs' lease is ZHISHU_JOB_LEASE_SECONDS).
 ZHISHU_DOSSIER_EXPORT_LEASE_SECONDS = env.int("ZHISHU_DOSSIER_EXPORT_LEASE_SECONDS", default=3600)
+# R-JOB-1: the annual review works in parts — the jurisdiction's children (its counties) in path order, small
+# ones packed up to this many branches. A review of more branches than ZHISHU_REVIEW_FAN_OUT_BRANCHES sends
+# its parts to the workers at once (a Celery group, one transaction each, then the steps); a smaller one
+# runs its parts in one task and one transaction. The fanned-out job is failed as lost only after
+# ZHISHU_REVIEW_LEASE_SECONDS without a finished part.
+ZHISHU_REVIEW_PART_BRANCHES = env.int("ZHISHU_REVIEW_PART_BRANCHES", default=20000)
+ZHISHU_REVIEW_FAN_OUT_BRANCHES = env.int("ZHISHU_REVIEW_FAN_OUT_BRANCHES", default=50000)
+ZHISHU_REVIEW_LEASE_SECONDS = env.int("ZHISHU_REVIEW_LEASE_SECONDS", default=1800)
 # Uploaded import files never confirmed are deleted after this many hours (core.services.uploads).
 ZHISHU_UPLOAD_RETENTION_HOURS = env.int("ZHISHU_UPLOAD_RETENTION_HOURS", default=24)
 

@@ -91,7 +91,7 @@ def _change_value(field: str, value: str) -> str:
 
 
 def assessment_file_classification(*, unit: OrgUnit, year: int) -> Classification | None:
-    return Classification.objects.select_related("unit", "cycle").filter(unit=unit, year=year).first()
+    return Classification.objects.select_related("unit", "cycle", "review_policy").filter(unit=unit, year=year).first()
 
 
 def assessment_file_content(*, unit: OrgUnit, year: int) -> dict | None:
@@ -101,7 +101,7 @@ def assessment_file_content(*, unit: OrgUnit, year: int) -> dict | None:
     if classification is None:
         return None
     report = assessment_report(classification=classification)
-    explanation = classification.explanation or {}
+    explanation = classification.explained()
 
     duty_reports = [{
         "secretary": r.person.name, "state": REPORT_STATE_LABELS.get(r.state, r.state),
@@ -220,7 +220,7 @@ def assessment_file_access(*, user, pk, year: int) -> tuple[OrgUnit, Classificat
     if not (user.is_superuser or user.role in PRINT_ROLES or user.is_secretary_role):
         raise PermissionDenied
     # Classification.visible_to gives a secretary only their own branch's published years.
-    classification = (Classification.objects.visible_to(user).select_related("unit", "cycle")
+    classification = (Classification.objects.visible_to(user).select_related("unit", "cycle", "review_policy")
                       .filter(unit=unit, year=year).first())
     if classification is None:
         raise Http404(ERR_NO_CLASSIFICATION.format(year=year))

@@ -98,7 +98,7 @@ def test_r_asm_3_explanation_of_a_closed_sample_at_the_minimum_keeps_its_aggrega
     assert c.explanation["member_evaluation"] == {
         "rule": "R-ASM-3", "used": True, "min_answers": 5, "answers": 5,
         "rating_counts": {"fairly_good": 1, "good": 3, "poor": 1}}
-    assert c.explanation["policy"]["evaluation_min_answers"]["value"] == 5
+    assert c.explained()["policy"]["evaluation_min_answers"]["value"] == 5
 
 
 def test_r_asm_3_the_review_uses_only_closed_samples(world):
