@@ -26,9 +26,10 @@ def parser() -> argparse.ArgumentParser:
     tree.add_argument("--json", help="also write the figures to this file")
     tree.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 
-    review = sub.add_parser("review", help="R-JOB-1 annual review of every branch of the city (first run and "
-                                           "re-run: wall time, queries, branches/s), then upgrade targets and "
-                                           "calibration")
+    review = sub.add_parser("review", help="R-JOB-1 annual review of every branch of the city: the classification "
+                                           "step and the whole job against one raw UPDATE … CASE over the same "
+                                           "rows (medians, ratios, peak RSS), fanned out by county on 1 and 2 "
+                                           "workers, then upgrade targets and calibration")
     compliance = sub.add_parser("compliance", help="R-TRN-5 training compliance report for county and city staff "
                                                    "over the current secretaries (median/p95, constant query count)")
     for s in (review, compliance):
@@ -42,6 +43,10 @@ def parser() -> argparse.ArgumentParser:
         s.add_argument("--json", help="also write the figures to this file")
         s.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     review.add_argument("--year", type=int, help="year reviewed (default: the previous year)")
+    review.add_argument("--workers", type=int, nargs="*", default=[1, 2],
+                        help="worker counts for the review fanned out by county (default 1 2; none to skip)")
+    review.set_defaults(runs=3)  # each run times the limit, the classification step and the whole job
+    review.add_argument("--fan-runs", type=int, default=3, help="fanned-out reviews per worker count (default 3)")
 
     dossiers = sub.add_parser("dossiers", help="R-DOS-1/2 PDF dossiers: N in one warm process (s/dossier, pages/s, "
                                                "memory growth per document) and the jurisdiction ZIP with 1 and 2 "

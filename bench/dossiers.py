@@ -13,18 +13,15 @@
 The database ``zhishu_bench_dossiers_<branches>`` is seeded once by seed_demo and reused.
 Figures are printed, never asserted.
 """
-import contextlib
 import os
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 
 from .db import bench_url, ensure_database, use_database
-from .sizes import ROOT, write_json
+from .sizes import celery_workers, write_json
 from .stats import table
 
 
@@ -87,38 +84,6 @@ def warm_process(n: int) -> dict:
             "rss_growth_kb_per_doc": grown * 1024 / count}
 
 
-@contextlib.contextmanager
-def _workers(count: int, queue: str, folder: str):
-    from django.conf import settings
-
-    env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "false", "CELERY_TASK_DEFAULT_QUEUE": queue,
-           "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"], "PYTHONUNBUFFERED": "1",
-           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
-           "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT)}
-    procs, logs = [], []
-    try:
-        for i in range(count):
-            log = os.path.join(folder, f"worker{i}.log")
-            logs.append(log)
-            with open(log, "ab") as out:
-                procs.append(subprocess.Popen(
-                    [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1",
-                     "--max-tasks-per-child=50", "-Q", queue, "-n", f"bench{i}-{uuid.uuid4().hex[:6]}@%h",
-                     "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
-                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True))
-        time.sleep(6)  # the workers connect to the broker
-        yield logs
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-
-
 def zip_run(*, workers: int, timeout: int) -> dict:
     """One export of the city's secretaries through ``workers`` worker processes: seconds to the written ZIP."""
     from django.conf import settings
@@ -133,7 +98,7 @@ def zip_run(*, workers: int, timeout: int) -> dict:
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
     try:
-        with tempfile.TemporaryDirectory() as folder, _workers(workers, queue, folder):
+        with tempfile.TemporaryDirectory() as folder, celery_workers(workers, queue, folder):
             started = time.monotonic()
             job = export_start(user=user, unit=root)
             while True:

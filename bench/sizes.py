@@ -1,12 +1,15 @@
 """What the review and compliance benchmarks share: one child process per size (Django binds to one
 database per process), the users they time as, the query count and the ratio table between sizes."""
+import contextlib
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 
 from .stats import Timing, table
 
@@ -40,6 +43,61 @@ def write_json(path: str | None, results: list[dict]) -> None:
 def peak_rss_mb() -> float:
     """The process's peak resident memory so far (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak_rss() -> None:
+    """Start the peak (VmHWM) again from the current RSS (Linux: ``echo 5 > /proc/self/clear_refs``)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
+def peak_rss_now_mb() -> float:
+    """The peak RSS since the last ``reset_peak_rss`` (VmHWM), in MB; the process's peak where unavailable."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return peak_rss_mb()
+
+
+@contextlib.contextmanager
+def celery_workers(count: int, queue: str, folder: str, *, pool: str = "prefork"):
+    """``count`` real Celery worker processes (concurrency 1 each) on ``queue``, against this benchmark's
+    database and broker; stopped when the block ends."""
+    from django.conf import settings
+
+    env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "false", "CELERY_TASK_DEFAULT_QUEUE": queue,
+           "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"], "PYTHONUNBUFFERED": "1",
+           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+           "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    procs, logs = [], []
+    try:
+        for i in range(count):
+            log = os.path.join(folder, f"worker{i}.log")
+            logs.append(log)
+            with open(log, "ab") as out:
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-m", "celery", "-A", "config", "worker", f"--pool={pool}", "--concurrency=1",
+                     "--max-tasks-per-child=50", "-Q", queue, "-n", f"bench{i}-{uuid.uuid4().hex[:6]}@%h",
+                     "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True))
+        time.sleep(6)  # the workers connect to the broker
+        yield logs
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
 
 
 def database_size() -> str:
