@@ -44,6 +44,8 @@ def count_rows(queryset: QuerySet, *, limit: int | None = None) -> tuple[int, bo
     otherwise PostgreSQL's row estimate for the same query (at least limit + 1)."""
     limit = EXACT_COUNT_LIMIT if limit is None else limit
     qs = queryset.order_by()
+    if qs.query.is_empty():  # .none(): nothing to count, nothing to ask
+        return 0, False
     connection = connections[qs.db]
     if connection.vendor != "postgresql":
         return qs.count(), False
@@ -62,7 +64,10 @@ def _rows_query(queryset: QuerySet):
     """The query of the rows' primary keys without the annotations nothing filters on (task counts, flags),
     as Django's own ``count()`` leaves them out."""
     query = queryset.values("pk").query.clone()
-    referenced = set(query.where.get_refs()) if hasattr(query.where, "get_refs") else None
+    try:
+        referenced = set(query.where.get_refs())
+    except AttributeError:  # a node without references (Django's NothingNode): keep the query as it is
+        referenced = None
     if referenced is not None and not query.combinator and not query.distinct:
         query.annotations = {k: v for k, v in query.annotations.items() if k in referenced}
         query.set_annotation_mask(set(query.annotations) & set(query.annotation_select_mask or ()))
