@@ -24,7 +24,7 @@ import uuid
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
@@ -223,6 +223,7 @@ class StandardPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
+        self.view = view
         self.mode = None
         page_size = self.get_page_size(request)
         if not page_size:
@@ -258,21 +259,61 @@ class StandardPagination(PageNumberPagination):
                 values = [k.python(v) for k, v in zip(keys, values)]
             except (ValidationError, TypeError, ValueError):
                 raise NotFound(ERR_CURSOR) from None
+        if "p" in payload and payload.get("k") != spelled:
+            raise NotFound(ERR_CURSOR)
         order = _reversed(keys) if backwards else keys
-        qs = queryset.order_by(*[k.spelled for k in order])
-        if values is not None:
-            qs = qs.filter(_after(order, values))
-        qs = qs.annotate(**{f"{KEY_PREFIX}{i}": F(k.path) for i, k in enumerate(keys)})
-        rows = list(qs[: self.page_size_used + 1])
+        partitioned = self._partitioned(keys)
+        rows = self._fetch(queryset, keys, order, values, payload.get("p"), partitioned)
+        if partitioned and not rows and values is not None:
+            # the cursor stood at the end of its partition: go on with the next one
+            rows = self._fetch(queryset, keys, order, None, values[0], partitioned)
+        while partitioned and rows and len(rows) <= self.page_size_used and getattr(rows[-1], f"{KEY_PREFIX}more"):
+            # a page that crosses into the next year: one more query for each year it reaches
+            rows += self._fetch(queryset, keys, order, None, getattr(rows[-1], f"{KEY_PREFIX}0"), partitioned)
         more = len(rows) > self.page_size_used
         rows = rows[: self.page_size_used]
+        self.further = None
         if backwards:
             rows.reverse()
+        started = values is not None or "p" in payload
         self.mode = "keyset"
-        self.keys, self.rows = spelled, rows
-        self.has_next = (not backwards and more) or (backwards and values is not None)
-        self.has_previous = (backwards and more) or (not backwards and values is not None)
+        self.keys, self.rows, self.backwards = spelled, rows, backwards
+        self.has_next = (not backwards and (more or self.further is not None)) or (backwards and started)
+        self.has_previous = (backwards and (more or self.further is not None)) or (not backwards and started)
         return rows
+
+    def _partitioned(self, keys) -> bool:
+        """A view with ``keyset_partition = True`` (classifications: year, then the unit's path) is read one value of
+        its first ordering column at a time: ``WHERE year = … ORDER BY path`` walks the path index, where an order
+        across two tables would sort every row of the subtree for each page."""
+        first = keys[0]
+        return (bool(getattr(self.view, "keyset_partition", False)) and len(keys) > 1
+                and LOOKUP_SEP not in first.path and first.field is not None and not first.nullable)
+
+    def _fetch(self, queryset, keys, order, values, partition, partitioned):
+        qs = queryset
+        if partitioned:
+            first, rest = order[0], order[1:]
+            if values is not None:
+                qs = qs.filter(**{first.path: values[0]}).filter(_after(rest, values[1:]))
+            else:
+                candidates = queryset.order_by(first.spelled)
+                if partition is not None:
+                    try:
+                        partition = first.python(partition)
+                    except (ValidationError, TypeError, ValueError):
+                        raise NotFound(ERR_CURSOR) from None
+                    candidates = candidates.filter(**{f"{first.path}__{'lt' if first.descending else 'gt'}": partition})
+                qs = qs.filter(**{first.path: Subquery(candidates.values(first.path)[:1])})
+            beyond = queryset.order_by().filter(**{f"{first.path}__{'lt' if first.descending else 'gt'}":
+                                                   OuterRef(first.path)})
+            qs = qs.order_by(*[k.spelled for k in rest]).annotate(**{f"{KEY_PREFIX}more": Exists(beyond)})
+        else:
+            qs = qs.order_by(*[k.spelled for k in order])
+            if values is not None:
+                qs = qs.filter(_after(order, values))
+        qs = qs.annotate(**{f"{KEY_PREFIX}{i}": F(k.path) for i, k in enumerate(keys)})
+        return list(qs[: self.page_size_used + 1])
 
     def _key_of(self, row) -> list:
         return [getattr(row, f"{KEY_PREFIX}{i}") for i in range(len(self.keys))]
@@ -319,6 +360,8 @@ class StandardPagination(PageNumberPagination):
             return None
         if self.mode == "offset":
             return self._offset_link(self.number + 1)
+        if self.further is not None and not self.backwards:
+            return self._cursor_link(self.further)
         return self._cursor_link({"k": self.keys, "v": self._key_of(self.rows[-1])})
 
     def get_previous_link(self):
@@ -328,6 +371,8 @@ class StandardPagination(PageNumberPagination):
             return None
         if self.mode == "offset":
             return self._offset_link(self.number - 1)
+        if self.further is not None and self.backwards:
+            return self._cursor_link(self.further)
         if not self.rows:
             return None
         return self._cursor_link({"k": self.keys, "v": self._key_of(self.rows[0]), "r": 1})

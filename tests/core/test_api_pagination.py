@@ -48,6 +48,13 @@ def _classifications(world, n):
     classify(unit=world.village_a2, year=2025, tier=Tier.POOR)
     classify(unit=world.village_b1, year=2025, tier=Tier.GOOD)  # another county's: never listed for staff_a
     for i in range(n):
+        classify(unit=make_unit(parent=world.township_a, name=f"村{i}"), year=2025, tier=Tier.GOOD)
+    return "/api/v1/classifications/"
+
+
+def _classifications_of_years(world, n):
+    _classifications(world, 0)
+    for i in range(n):
         classify(unit=world.village_a1 if i % 2 else world.village_a2, year=2000 + i // 2, tier=Tier.GOOD)
     return "/api/v1/classifications/"
 
@@ -209,3 +216,24 @@ def test_a_session_login_reads_the_user_with_the_unit(world, client, django_asse
     client.force_login(world.staff_a, backend="core.auth_backends.UnitModelBackend")
     with django_assert_num_queries(QUERIES + 1):  # the session, the user with the unit, the count, the page
         assert client.get("/api/v1/people/").status_code == 200
+
+
+def test_classifications_are_read_one_year_at_a_time(world, django_assert_num_queries):
+    """Issue 12: the classifications' order (-year, unit path) is read a year at a time along the path index
+    (a page that reaches into another year costs one more query for that year); the walk visits every row once,
+    in order, forwards and back."""
+    client = token_client(world.staff_a)
+    url = _classifications_of_years(world, 9)  # 2025: 2 rows; 2004..2000: 1, 2, 2, 2, 2
+    everything = [r["id"] for r in client.get(url, {"page_size": 500}).json()["results"]]
+    assert len(everything) == 11
+    years = [r["year"] for r in client.get(url, {"page_size": 500}).json()["results"]]
+    assert years == sorted(years, reverse=True)
+    pages, last = walk(client, url, page_size=3)
+    assert [i for page in pages for i in page] == everything and [len(p) for p in pages] == [3, 3, 3, 2]
+    back, body = [[r["id"] for r in last["results"]]], last
+    while body["previous"]:
+        body = client.get(body["previous"]).json()
+        back.append([r["id"] for r in body["results"]])
+    assert [i for page in back[::-1] for i in page] == everything
+    with django_assert_num_queries(QUERIES):  # inside one year: token, count, page
+        client.get(url, {"page_size": 1})
