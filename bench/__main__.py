@@ -68,6 +68,18 @@ def parser() -> argparse.ArgumentParser:
     seed.add_argument("--history", action="store_true", help="write history rows too (default: off)")
     seed.add_argument("--keep", action="store_true", help="keep the database afterwards")
     seed.add_argument("--database", help="database name (default zhishu_bench_seed_<branches>)")
+    # --- lists ---
+    lists = sub.add_parser("lists", help="issue 12: the API list endpoints over HTTP (gunicorn) — people, "
+                                         "appointments, classifications, rectification cases, stipend lines — at "
+                                         "page 1 and deep pages by cursor, beside a raw psycopg2 WSGI app")
+    lists.add_argument("--units", type=int, nargs="+", default=[100_000],
+                       help="branches of the seeded tree (one size; default 100000); the database "
+                            "zhishu_bench_<units> is reused when seeded, seeded otherwise")
+    lists.add_argument("--runs", type=int, default=5, help="timed requests per page (default 5)")
+    lists.add_argument("--seed", type=int, default=1)
+    lists.add_argument("--chunk", type=int, default=5000, help="rows per bulk insert")
+    lists.add_argument("--database", help="database name (default zhishu_bench_<units>)")
+    lists.add_argument("--json", help="also write the figures to this file")
     return p
 
 
@@ -96,6 +108,10 @@ def main(argv=None) -> None:
         from . import seed
 
         seed.main(args)
+    elif args.benchmark == "lists":
+        from . import lists
+
+        lists.main(args)
 
 
 if __name__ == "__main__":

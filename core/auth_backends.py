@@ -1,4 +1,8 @@
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+UserModel = get_user_model()
 
 
 class AxesTestClientBackend(AxesStandaloneBackend):
@@ -14,3 +18,15 @@ class AxesTestClientBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class UnitModelBackend(ModelBackend):
+    """Django's model backend whose session user comes with the unit in the same query: every scoped page and
+    list reads ``request.user.unit.path`` (R-ORG-2, issue 12)."""
+
+    def get_user(self, user_id):
+        try:
+            user = UserModel._default_manager.select_related("unit").get(pk=user_id)
+        except UserModel.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

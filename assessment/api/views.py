@@ -294,6 +294,7 @@ class ClassificationViewSet(ScopedReadOnlyViewSet):
     filterset_class = ClassificationFilterSet
     search_fields = ["unit__name", "unit__code"]
     ordering_fields = ["composite_score", "unit__path"]
+    keyset_partition = True  # issue 12: a page reads one year along the path index (core.api.pagination)
 
     def _staff_only(self):
         if not self.request.user.is_staff_role:

@@ -90,7 +90,7 @@ AUTH_USER_MODEL = "core.User"
 # django-axes first: it refuses a locked-out user or address before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "core.auth_backends.UnitModelBackend",  # the session's user with the unit, one query (issue 12)
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -141,7 +141,7 @@ REST_FRAMEWORK = {
     # challenge and 401 (session authentication has none, which gave 403). Session
     # authentication still serves the browsable API and the pages' scripts, with CSRF.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "core.api.authentication.TokenAuthentication",  # token, user and unit in one query
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Rates are read per request (core.api.throttles), so a setting of None switches one off.

@@ -41,7 +41,7 @@ MEDIA_ROOT = env("ZHISHU_TEST_MEDIA_ROOT", default="") or tempfile.mkdtemp(prefi
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AUTHENTICATION_BACKENDS = [
     "core.auth_backends.AxesTestClientBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "core.auth_backends.UnitModelBackend",
 ]
 # Throttles off for the suite (the API tests make many calls a minute from one address);
 # tests/core/test_auth.py switches them on with override_settings.

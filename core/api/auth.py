@@ -13,9 +13,9 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 
+from core.api.authentication import TokenAuthentication
 from core.api.throttles import ScopedThrottle
 from core.errors import cooloff_seconds, locked_out_message
 from core.models import User

@@ -1,5 +1,6 @@
 """API tokens (R-SEC-3): hashed at rest by django-rest-knox, each with an expiry, revocable."""
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
@@ -9,7 +10,9 @@ ERR_REVOKE_OTHERS = _("Only an administrator may revoke another user's tokens.")
 
 
 def token_create(*, user: User) -> tuple[AuthToken, str]:
-    """A new token for ``user`` that expires after ZHISHU_TOKEN_TTL_HOURS; the key is shown once."""
+    """A new token for ``user`` that expires after ZHISHU_TOKEN_TTL_HOURS; the key is shown once. The user's
+    expired tokens are deleted here (knox deleted them on every authenticated request; issue 12)."""
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     return AuthToken.objects.create(user=user)
 
 

@@ -88,14 +88,19 @@ class StipendSheetViewSet(ScopedReadOnlyViewSet):
         """R-STP-2/3, R-POL-2: the sheet's lines (a secretary: their own), each explaining itself with the
         policy values the sheet used. Filters: township, tier (``none``: not classified), regime, flagged,
         provisional."""
-        sheet = self.get_object()
-        rows = (StipendLine.objects.visible_to(request.user).filter(sheet=sheet)
-                .select_related("person", "unit", "township")
+        # The sheet is read with its lines (issue 12: a page is the count and the page, whatever its depth); only
+        # an empty page looks the sheet up on its own, for the 404 outside the subtree (R-ORG-2).
+        if not str(pk).isdigit():
+            self.get_object()  # 404
+        visible_sheet = self.filter_queryset(self.get_queryset()).filter(pk=pk).values("pk")
+        rows = (StipendLine.objects.visible_to(request.user).filter(sheet_id__in=visible_sheet)
+                .select_related("person", "unit", "township", "sheet").defer("sheet__floors", "sheet__regimes")
                 .order_by("township__path", "unit__path", "person__name", "pk"))
         filters = StipendLineFilterSet(request.query_params, queryset=rows, request=request)
         if not filters.is_valid():
             raise ValidationError(filters.errors)
         page = self.paginate_queryset(filters.qs)
+        sheet = page[0].sheet if page else self.get_object()
         context = {**self.get_serializer_context(), "sheet": sheet}
         return self.get_paginated_response(StipendLineSerializer(page, many=True, context=context).data)
 

@@ -220,11 +220,11 @@ def test_duty_report_states_each_have_their_colour(world, many_reports):
 def test_the_duty_report_list_costs_fixed_queries(world, many_reports, django_assert_num_queries):
     staff = client_for(world.staff_a)
     staff.get("/assessment/duty-reports/")  # warm the session and the user's unit
-    # session, user, the user's unit, the filter's years, the count, the page (unit and person joined),
+    # session, user with its unit (issue 12), the filter's years, the count, the page (unit and person joined),
     # the notices badge; whatever the number of rows.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         staff.get("/assessment/duty-reports/?year=2025")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         staff.get("/assessment/duty-reports/?page=2")
 
 
@@ -265,11 +265,11 @@ def test_the_classification_list_costs_fixed_queries(world, django_assert_num_qu
     annual_review_run(cycle_id=make_cycle(unit=world.county_a).pk)
     staff = client_for(world.staff_a)
     staff.get("/assessment/classifications/?year=2025")
-    # session, user, the user's unit, the years offered, the count, the page
+    # session, user with its unit (issue 12), the years offered, the count, the page
     # (unit and cycle joined), the notices badge.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         staff.get("/assessment/classifications/?year=2025")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         staff.get(f"/assessment/classifications/?year=2025&tier={Tier.GOOD}&page=2")
 
 

@@ -403,10 +403,10 @@ def test_the_talent_pool_filters_by_age_band_and_education(login, world, reserve
 def test_each_list_page_costs_a_fixed_number_of_queries(login, world, reserve, django_assert_num_queries, name):
     client = login(world.staff_a)
     client.get(reverse(name))
-    # session, user, the user's unit (scope path), count for the paginator, unread notices (layout),
+    # session, user with its unit (scope path; issue 12), count for the paginator, unread notices (layout),
     # and the page of rows (with its units and people joined). The unit filter is a picker that
     # renders only a chosen unit (issue 8 item 3): no query for the units of a dropdown.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse(name))
     assert response.status_code == 200
 

@@ -83,7 +83,8 @@ def test_the_list_is_scoped_and_costs_the_same_queries_whatever_the_rows(world, 
 def test_the_lines_explain_themselves_with_the_policy_values_of_the_sheet(world, api, approved,
                                                                           django_assert_num_queries):
     client = api(world.staff_a)
-    with django_assert_num_queries(3):  # the sheet, the count, the page of lines (person, unit, township joined)
+    # the count, the page of lines (sheet, person, unit, township joined; issue 12: the sheet comes with its lines)
+    with django_assert_num_queries(2):
         response = client.get(f"{URL}{approved.pk}/lines/")
     assert response.status_code == 200
     rows = {row["person_name"]: row for row in response.data["results"]}
@@ -100,7 +101,7 @@ def test_the_lines_explain_themselves_with_the_policy_values_of_the_sheet(world,
     for i in range(20):
         secretary(unit=make_unit(parent=world.township_a, name=f"村{i}"), name=f"书记{i}")
     draft = sheet_build(unit=world.township_a, year=2025, user=world.staff_a)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert client.get(f"{URL}{draft.pk}/lines/").data["count"] == 22
 
 
