@@ -28,7 +28,7 @@ from cadres.models import Appointment, Person, ReserveCandidate
 from cadres.selectors import people_by_id_numbers
 from cadres.services.appointments import ERR_PLANNED_END, ERR_SECOND_SECRETARY
 from cadres.services.id_numbers import id_number_birth_date, id_number_gender
-from cadres.services.people import person_validate
+from cadres.services.people import id_number_hashes_taken, person_validate
 from core.formatting import date_text
 from core.fields import InitialsField
 from core.models import OrgUnit
@@ -256,11 +256,14 @@ def roster_import_preview(*, user, rows: Table | list[SourceRow], headers: list[
         errs = _RowErrors(preview.errors, row.number)
         parsed.append((row, _parse_row(row, present, errs), errs))
 
-    # Everything the rows refer to, each in one query: units, people, their current posts, current secretaries.
+    # Everything the rows refer to, each in one query: units, people, their current posts, current secretaries,
+    # and the ID numbers already on file (person_validate's uniqueness check for all rows at once).
     codes = {v["unit_code"] for _r, v, _e in parsed if v.get("unit_code")}
     units = {u.code: u for u in OrgUnit.objects.visible_to(user).filter(code__in=codes)}
     id_numbers = {v["id_number"] for _r, v, _e in parsed if v.get("id_number")}
     people = people_by_id_numbers(id_numbers=id_numbers)
+    taken_hashes = id_number_hashes_taken(
+        id_numbers | {str(r.values.get(present["id_number"]) or "") for r, v, _e in parsed if not v.get("id_number")})
     visible_people = set(
         Person.objects.visible_to(user).filter(pk__in=[p.pk for p in people.values()]).values_list("pk", flat=True)
     )
@@ -306,7 +309,7 @@ def roster_import_preview(*, user, rows: Table | list[SourceRow], headers: list[
             # The ID number already failed (or was empty) and is reported; validate the rest.
             person.id_number = str(row.values.get(present["id_number"]) or "")
         try:
-            person_validate(person, month_only_birth=month_only)
+            person_validate(person, month_only_birth=month_only, taken_hashes=taken_hashes, unit_checked=True)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 errs.add(name, messages)
