@@ -63,6 +63,18 @@ def parser() -> argparse.ArgumentParser:
     seed.add_argument("--history", action="store_true", help="write history rows too (default: off)")
     seed.add_argument("--keep", action="store_true", help="keep the database afterwards")
     seed.add_argument("--database", help="database name (default zhishu_bench_seed_<branches>)")
+    # --- imports ---
+    imports = sub.add_parser("imports", help="issue 12: the roster (花名册) import and the unit import of N rows "
+                                             "beside reading the .xlsx alone (openpyxl read-only) and PostgreSQL "
+                                             "COPY of the same rows: medians, queries, peak RSS, ratios")
+    imports.add_argument("--rows", type=int, nargs="+", default=[10_000],
+                         help="rows of the roster and units of the unit file (one or more sizes; default 10000)")
+    imports.add_argument("--runs", type=int, default=3, help="timed runs per step (default 3)")
+    imports.add_argument("--seed", type=int, default=1)
+    imports.add_argument("--database", help="database name (default zhishu_imports_bench)")
+    imports.add_argument("--json", help="also write the figures to this file")
+    imports.add_argument("--phase", choices=["prepare", "measure"], help=argparse.SUPPRESS)
+    imports.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     return p
 
 
@@ -91,6 +103,10 @@ def main(argv=None) -> None:
         from . import seed
 
         seed.main(args)
+    elif args.benchmark == "imports":
+        from . import imports
+
+        imports.main(args)
 
 
 if __name__ == "__main__":

@@ -27,8 +27,8 @@ from cadres.imports.readers import SourceRow, Table
 from cadres.models import Appointment, Person, ReserveCandidate
 from cadres.selectors import people_by_id_numbers
 from cadres.services.appointments import ERR_PLANNED_END, ERR_SECOND_SECRETARY
-from cadres.services.id_numbers import id_number_birth_date, id_number_gender
-from cadres.services.people import id_number_hashes_taken, person_validate
+from cadres.services.id_numbers import id_number_birth_date, id_number_caches_clear, id_number_gender
+from cadres.services.people import person_validate
 from core.formatting import date_text
 from core.fields import InitialsField
 from core.models import OrgUnit
@@ -234,6 +234,13 @@ def _set_birth_date(person: Person, values: dict, id_number: str | None) -> tupl
 
 def roster_import_preview(*, user, rows: Table | list[SourceRow], headers: list[str] | None = None) -> Preview:
     """R-SEC-3: validate every row of a roster without writing; errors name the row and the column."""
+    try:
+        return _roster_import_preview(user=user, rows=rows, headers=headers)
+    finally:
+        id_number_caches_clear()
+
+
+def _roster_import_preview(*, user, rows, headers) -> Preview:
     table = rows if isinstance(rows, Table) else None
     source_rows = table.rows if table else list(rows)
     headers = headers or (table.headers if table else sorted({h for r in source_rows for h in r.values}))
@@ -256,14 +263,14 @@ def roster_import_preview(*, user, rows: Table | list[SourceRow], headers: list[
         errs = _RowErrors(preview.errors, row.number)
         parsed.append((row, _parse_row(row, present, errs), errs))
 
-    # Everything the rows refer to, each in one query: units, people, their current posts, current secretaries,
-    # and the ID numbers already on file (person_validate's uniqueness check for all rows at once).
+    # Everything the rows refer to, each in one query: units, people, their current posts, current secretaries.
+    # The people found by ID number carry the hashes on file: person_validate's uniqueness check for all rows
+    # (a number the cell's check rejected is rejected again there, before any uniqueness check).
     codes = {v["unit_code"] for _r, v, _e in parsed if v.get("unit_code")}
     units = {u.code: u for u in OrgUnit.objects.visible_to(user).filter(code__in=codes)}
     id_numbers = {v["id_number"] for _r, v, _e in parsed if v.get("id_number")}
     people = people_by_id_numbers(id_numbers=id_numbers)
-    taken_hashes = id_number_hashes_taken(
-        id_numbers | {str(r.values.get(present["id_number"]) or "") for r, v, _e in parsed if not v.get("id_number")})
+    taken_hashes = {p.id_number_hash: p.pk for p in people.values()}
     visible_people = set(
         Person.objects.visible_to(user).filter(pk__in=[p.pk for p in people.values()]).values_list("pk", flat=True)
     )

@@ -20,8 +20,8 @@ def person_validate(person: Person, *, month_only_birth: bool = False, taken_has
     """Full model validation plus the ID number rules; raises one ValidationError keyed by field.
 
     A bulk caller (the roster import) validates thousands of people without a query per person:
-    ``taken_hashes`` maps the ID-number hashes already on file to their person's pk (one query for
-    all rows, ``id_number_hashes_taken``), and ``unit_checked`` says the unit was read from the
+    ``taken_hashes`` maps the ID-number hashes already on file to their person's pk (read with
+    the people, in one query for all rows), and ``unit_checked`` says the unit was read from the
     database by the caller (so the foreign key's own existence query is skipped)."""
     errors: dict[str, list] = {}
     try:
@@ -53,18 +53,6 @@ def person_validate(person: Person, *, month_only_birth: bool = False, taken_has
             errors.setdefault(field, []).extend(msgs)
     if errors:
         raise ValidationError(errors)
-
-
-def id_number_hashes_taken(id_numbers) -> dict[str, int]:
-    """The keyed hashes of ``id_numbers`` (as person_validate computes them) already on file → their
-    person's pk, in one query: person_validate's uniqueness check for many people at once (R-SEC-1)."""
-    hashes = set()
-    for value in id_numbers:
-        try:
-            hashes.add(keyed_hash(validate_id_number(value)))
-        except Exception:  # noqa: BLE001 — a number person_validate rejects is never looked up
-            continue
-    return dict(Person.objects.filter(id_number_hash__in=hashes).values_list("id_number_hash", "pk"))
 
 
 def person_create(*, data: dict) -> Person:

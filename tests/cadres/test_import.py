@@ -343,12 +343,12 @@ def _roster_tables(world, sizes):
 
 @pytest.mark.django_db
 def test_the_preview_reads_the_database_in_a_constant_number_of_queries(world, django_assert_num_queries):
-    """R-SEC-3, issue 12: units, people, ID-number hashes, posts and sitting secretaries are one query each;
+    """R-SEC-3, issue 12: units, people (with their ID-number hashes), posts and sitting secretaries are one query each;
     person_validate checks uniqueness and the unit against them — 2 rows and 40 rows run the same queries."""
     two, forty = _roster_tables(world, [2, 40])
-    with django_assert_num_queries(4):  # units, people, hashes, sitting secretaries (no one on file yet)
+    with django_assert_num_queries(3):  # units, people (with their hashes), sitting secretaries: no one on file
         assert roster_import_preview(user=world.staff_a, rows=two).errors == []
-    with django_assert_num_queries(4):  # units, people, hashes, sitting secretaries (no one on file yet)
+    with django_assert_num_queries(3):  # units, people (with their hashes), sitting secretaries: no one on file
         preview = roster_import_preview(user=world.staff_a, rows=forty)
     assert preview.errors == [] and len(preview.plans) == 40
 
