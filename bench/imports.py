@@ -194,9 +194,11 @@ def _copy_text(value) -> str:
     return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _copy(rows: list[tuple], columns: int):
+def _copy(rows: list[tuple], columns: int, name: str):
     """PostgreSQL COPY of the rows (already in memory, as text) into an unlogged scratch table."""
     from django.db import connection
+
+    scratch = f"bench_import_scratch_{name}"
 
     def run():
         buffer = io.StringIO()
@@ -206,13 +208,13 @@ def _copy(rows: list[tuple], columns: int):
             buffer.write("\n")
         buffer.seek(0)
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE bench_import_scratch")
-            cursor.cursor.copy_expert("COPY bench_import_scratch FROM STDIN", buffer)
+            cursor.execute(f"TRUNCATE {scratch}")
+            cursor.cursor.copy_expert(f"COPY {scratch} FROM STDIN", buffer)
         return len(rows)
 
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_import_scratch")
-        cursor.execute("CREATE UNLOGGED TABLE bench_import_scratch ("
+        cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+        cursor.execute(f"CREATE UNLOGGED TABLE {scratch} ("
                        + ", ".join(f"c{i} text" for i in range(columns)) + ")")
     return run
 
@@ -270,15 +272,15 @@ def measure_size(args, n: int) -> dict:
         ("roster: read .xlsx (openpyxl read-only)", read),
         ("roster: dry-run (read + validate + preview)", dry_run),
         ("roster: import (+ bulk writes, rolled back)", _rolled_back(real)),
-        ("roster: COPY of the rows (write limit)", _copy(values, len(ROSTER_HEADERS))),
+        ("roster: COPY of the rows (write limit)", _copy(values, len(ROSTER_HEADERS), "roster")),
         ("units: read .xlsx (openpyxl read-only)", read_units),
         ("units: dry-run (units_import dry_run)", units_dry),
         ("units: import (rolled back)", _rolled_back(units_real)),
-        ("units: COPY of the rows (write limit)", _copy(unit_values, len(UNIT_HEADERS))),
+        ("units: COPY of the rows (write limit)", _copy(unit_values, len(UNIT_HEADERS), "units")),
     ]
     for name, fn in steps:
-        queries, _ = count_queries(fn)
-        timing = measure(name, n, fn, args.runs)
+        queries, _ = count_queries(fn)  # the warm-up run, its statements counted
+        timing = measure(name, n, fn, args.runs, warm=False)
         out[name] = {"ms": timing.median, "runs": timing.runs, "queries": queries, "peak_rss_mb": peak_rss_mb()}
         print(f"  {name}: {timing.median / 1000:.2f} s, {queries} queries, peak RSS {peak_rss_mb():.0f} MB",
               flush=True)

@@ -169,7 +169,13 @@ def _column_for_headers(headers: list[str]) -> dict[str, str]:
     return present
 
 
-def _parse_row(row: SourceRow, present: dict[str, str], errors: _RowErrors) -> dict[str, Any]:
+# Columns whose cells repeat down a roster (a few genders, educations, months, yes/no): parsed once per
+# distinct cell in a preview (issue 12). The parsers are pure and their results immutable.
+_CELL_TYPES = (str, int, float, dt.date)
+_REPEATING = frozenset(c.field for c in ROSTER_COLUMNS) - {"seq", "name", "id_number", "phone", "notes", "employer"}
+
+
+def _parse_row(row: SourceRow, present: dict[str, str], errors: _RowErrors, memo: dict) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for column in ROSTER_COLUMNS:
         if column.parse is None or column.field not in present:
@@ -179,10 +185,19 @@ def _parse_row(row: SourceRow, present: dict[str, str], errors: _RowErrors) -> d
             if column.required:
                 errors.add(column.field, [n.ERR_REQUIRED])
             continue
-        try:
-            values[column.field] = column.parse(raw)
-        except ValidationError as exc:
-            errors.add(column.field, exc.messages)
+        key = (column.field, type(raw), raw) if column.field in _REPEATING and isinstance(raw, _CELL_TYPES) else None
+        found = memo.get(key) if key is not None else None
+        if found is None:
+            try:
+                found = (True, column.parse(raw))
+            except ValidationError as exc:
+                found = (False, exc.messages)
+            if key is not None:
+                memo[key] = found
+        if found[0]:
+            values[column.field] = found[1]
+        else:
+            errors.add(column.field, found[1])
     return values
 
 
@@ -259,9 +274,11 @@ def _roster_import_preview(*, user, rows, headers) -> Preview:
         return preview
 
     parsed: list[tuple[SourceRow, dict, _RowErrors]] = []
+    memo: dict = {}
     for row in source_rows:
         errs = _RowErrors(preview.errors, row.number)
-        parsed.append((row, _parse_row(row, present, errs), errs))
+        parsed.append((row, _parse_row(row, present, errs, memo), errs))
+    del memo
 
     # Everything the rows refer to, each in one query: units, people, their current posts, current secretaries.
     # The people found by ID number carry the hashes on file: person_validate's uniqueness check for all rows

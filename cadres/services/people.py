@@ -1,4 +1,6 @@
 """R-SEL-1: creating and changing people; every write validated first, then saved atomically."""
+import functools
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,23 @@ PERSON_FIELDS = (
     "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "education", "party_join_date",
     "employer", "job_title", "is_retired", "specialty", "notes", "unit",
 )
+
+
+@functools.cache
+def _other_unique_fields() -> tuple[str, ...] | None:
+    """The attnames of Person's unique checks besides its primary key and the ID-number hash; None when
+    some check is not a single field (then Django's pass always runs)."""
+    unique, dates = Person()._get_unique_checks(exclude=["id_number_hash"])
+    if dates or any(len(fields) != 1 for _model, fields in unique):
+        return None
+    return tuple(Person._meta.get_field(f).attname for _m, (f,) in unique if f != Person._meta.pk.name)
+
+
+def _unique_checks_needed(person: Person) -> bool:
+    """Django skips a unique check whose value is None (a new person has no pk, no user): when all are,
+    its pass over the model would find nothing and is skipped."""
+    others = _other_unique_fields()
+    return others is None or person.pk is not None or any(getattr(person, f) is not None for f in others)
 
 
 def person_validate(person: Person, *, month_only_birth: bool = False, taken_hashes: dict | None = None,
@@ -47,7 +66,8 @@ def person_validate(person: Person, *, month_only_birth: bool = False, taken_has
         errors.setdefault("party_join_date", []).append(str(ERR_JOINED_BEFORE_BIRTH))
     try:
         exclude = [*errors, "id_number_hash", *(("unit",) if unit_checked and person.unit_id else ())]
-        person.full_clean(exclude=exclude)
+        # With the hashes given the ID number is checked; Django's own pass runs when it could find anything.
+        person.full_clean(exclude=exclude, validate_unique=taken_hashes is None or _unique_checks_needed(person))
     except ValidationError as exc:
         for field, msgs in exc.message_dict.items():
             errors.setdefault(field, []).extend(msgs)
