@@ -80,6 +80,18 @@ def parser() -> argparse.ArgumentParser:
     lists.add_argument("--chunk", type=int, default=5000, help="rows per bulk insert")
     lists.add_argument("--database", help="database name (default zhishu_bench_<units>)")
     lists.add_argument("--json", help="also write the figures to this file")
+    # --- imports ---
+    imports = sub.add_parser("imports", help="issue 12: the roster (花名册) import and the unit import of N rows "
+                                             "beside reading the .xlsx alone (openpyxl read-only) and PostgreSQL "
+                                             "COPY of the same rows: medians, queries, peak RSS, ratios")
+    imports.add_argument("--rows", type=int, nargs="+", default=[10_000],
+                         help="rows of the roster and units of the unit file (one or more sizes; default 10000)")
+    imports.add_argument("--runs", type=int, default=3, help="timed runs per step (default 3)")
+    imports.add_argument("--seed", type=int, default=1)
+    imports.add_argument("--database", help="database name (default zhishu_imports_bench)")
+    imports.add_argument("--json", help="also write the figures to this file")
+    imports.add_argument("--phase", choices=["prepare", "measure"], help=argparse.SUPPRESS)
+    imports.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     return p
 
 
@@ -112,6 +124,10 @@ def main(argv=None) -> None:
         from . import lists
 
         lists.main(args)
+    elif args.benchmark == "imports":
+        from . import imports
+
+        imports.main(args)
 
 
 if __name__ == "__main__":

@@ -21,9 +21,10 @@ class Timing:
         return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
 
 
-def measure(name: str, units: int, fn, runs: int) -> Timing:
-    """Run ``fn`` once to warm the caches, then ``runs`` times; ``fn`` returns the rows it produced."""
-    rows = fn()
+def measure(name: str, units: int, fn, runs: int, warm: bool = True) -> Timing:
+    """Run ``fn`` once to warm the caches (unless the caller did: ``warm=False``), then ``runs`` times;
+    ``fn`` returns the rows it produced."""
+    rows = fn() if warm else None
     times = []
     for _ in range(runs):
         started = time.perf_counter()

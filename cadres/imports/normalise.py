@@ -102,9 +102,12 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def fold(value) -> str:
     """Full-width digits, letters and punctuation to half-width; every kind of space removed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    return _SPACES.sub("", unicodedata.normalize("NFKC", str(value)))
 
 
 def clean_text(value) -> str:
@@ -114,7 +117,7 @@ def clean_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).replace("\u3000", " ").replace("\xa0", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def clean_name(value) -> str:

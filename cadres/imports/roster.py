@@ -27,7 +27,7 @@ from cadres.imports.readers import SourceRow, Table
 from cadres.models import Appointment, Person, ReserveCandidate
 from cadres.selectors import people_by_id_numbers
 from cadres.services.appointments import ERR_PLANNED_END, ERR_SECOND_SECRETARY
-from cadres.services.id_numbers import id_number_birth_date, id_number_gender
+from cadres.services.id_numbers import id_number_birth_date, id_number_caches_clear, id_number_gender
 from cadres.services.people import person_validate
 from core.formatting import date_text
 from core.fields import InitialsField
@@ -169,7 +169,13 @@ def _column_for_headers(headers: list[str]) -> dict[str, str]:
     return present
 
 
-def _parse_row(row: SourceRow, present: dict[str, str], errors: _RowErrors) -> dict[str, Any]:
+# Columns whose cells repeat down a roster (a few genders, educations, months, yes/no): parsed once per
+# distinct cell in a preview (issue 12). The parsers are pure and their results immutable.
+_CELL_TYPES = (str, int, float, dt.date)
+_REPEATING = frozenset(c.field for c in ROSTER_COLUMNS) - {"seq", "name", "id_number", "phone", "notes", "employer"}
+
+
+def _parse_row(row: SourceRow, present: dict[str, str], errors: _RowErrors, memo: dict) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for column in ROSTER_COLUMNS:
         if column.parse is None or column.field not in present:
@@ -179,10 +185,19 @@ def _parse_row(row: SourceRow, present: dict[str, str], errors: _RowErrors) -> d
             if column.required:
                 errors.add(column.field, [n.ERR_REQUIRED])
             continue
-        try:
-            values[column.field] = column.parse(raw)
-        except ValidationError as exc:
-            errors.add(column.field, exc.messages)
+        key = (column.field, type(raw), raw) if column.field in _REPEATING and isinstance(raw, _CELL_TYPES) else None
+        found = memo.get(key) if key is not None else None
+        if found is None:
+            try:
+                found = (True, column.parse(raw))
+            except ValidationError as exc:
+                found = (False, exc.messages)
+            if key is not None:
+                memo[key] = found
+        if found[0]:
+            values[column.field] = found[1]
+        else:
+            errors.add(column.field, found[1])
     return values
 
 
@@ -234,6 +249,13 @@ def _set_birth_date(person: Person, values: dict, id_number: str | None) -> tupl
 
 def roster_import_preview(*, user, rows: Table | list[SourceRow], headers: list[str] | None = None) -> Preview:
     """R-SEC-3: validate every row of a roster without writing; errors name the row and the column."""
+    try:
+        return _roster_import_preview(user=user, rows=rows, headers=headers)
+    finally:
+        id_number_caches_clear()
+
+
+def _roster_import_preview(*, user, rows, headers) -> Preview:
     table = rows if isinstance(rows, Table) else None
     source_rows = table.rows if table else list(rows)
     headers = headers or (table.headers if table else sorted({h for r in source_rows for h in r.values}))
@@ -252,15 +274,20 @@ def roster_import_preview(*, user, rows: Table | list[SourceRow], headers: list[
         return preview
 
     parsed: list[tuple[SourceRow, dict, _RowErrors]] = []
+    memo: dict = {}
     for row in source_rows:
         errs = _RowErrors(preview.errors, row.number)
-        parsed.append((row, _parse_row(row, present, errs), errs))
+        parsed.append((row, _parse_row(row, present, errs, memo), errs))
+    del memo
 
     # Everything the rows refer to, each in one query: units, people, their current posts, current secretaries.
+    # The people found by ID number carry the hashes on file: person_validate's uniqueness check for all rows
+    # (a number the cell's check rejected is rejected again there, before any uniqueness check).
     codes = {v["unit_code"] for _r, v, _e in parsed if v.get("unit_code")}
     units = {u.code: u for u in OrgUnit.objects.visible_to(user).filter(code__in=codes)}
     id_numbers = {v["id_number"] for _r, v, _e in parsed if v.get("id_number")}
     people = people_by_id_numbers(id_numbers=id_numbers)
+    taken_hashes = {p.id_number_hash: p.pk for p in people.values()}
     visible_people = set(
         Person.objects.visible_to(user).filter(pk__in=[p.pk for p in people.values()]).values_list("pk", flat=True)
     )
@@ -306,7 +333,7 @@ def roster_import_preview(*, user, rows: Table | list[SourceRow], headers: list[
             # The ID number already failed (or was empty) and is reported; validate the rest.
             person.id_number = str(row.values.get(present["id_number"]) or "")
         try:
-            person_validate(person, month_only_birth=month_only)
+            person_validate(person, month_only_birth=month_only, taken_hashes=taken_hashes, unit_checked=True)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 errs.add(name, messages)

@@ -27,6 +27,11 @@ ERR_ID_BIRTH_MONTH_MISMATCH = _("The birth month {birth} does not agree with the
 ERR_ID_GENDER_MISMATCH = _("The gender does not agree with the resident ID number.")
 
 _FLOATISH = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$|^\d+\.\d+$")
+_SPACES = re.compile(r"\s+")
+_ID_FORMAT = re.compile(r"\d{17}[\dX]")
+# An import checks each number several times (the cell, the person, the birth date and gender beside it):
+# the pure checks are remembered for as many numbers as a city's roster holds (issue 12).
+_CACHE_SIZE = 1 << 17
 
 
 @functools.cache
@@ -48,8 +53,12 @@ def normalise_id_number(value) -> str:
         raise ValidationError(ERR_ID_FLOAT.format(value=repr(value)), code="float")
     if isinstance(value, int):
         value = str(value)
-    text = unicodedata.normalize("NFKC", str(value))
-    text = re.sub(r"\s+", "", text).upper()
+    return _normalised_text(str(value))
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _normalised_text(value: str) -> str:
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", value)).upper()
     if not text:
         raise ValidationError(ERR_ID_REQUIRED, code="required")
     if _FLOATISH.match(text):
@@ -63,16 +72,25 @@ def validate_id_number(value, *, today: dt.date | None = None) -> str:
     Returns the normalised number.
     """
     text = normalise_id_number(value)
+    birth = _checked_birth_date(text)
+    if birth > (today or dt.date.today()):
+        raise ValidationError(ERR_ID_FUTURE, code="future")
+    return text
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _checked_birth_date(text: str) -> dt.date:
+    """validate_id_number's checks that do not depend on the day: the birth date, or ValidationError."""
     if len(text) == 15 and text.isdigit():
         raise ValidationError(ERR_ID_LEGACY, code="legacy")
     if len(text) != 18:
         raise ValidationError(ERR_ID_LENGTH.format(length=len(text)), code="length")
-    if not re.fullmatch(r"\d{17}[\dX]", text):
+    if not _ID_FORMAT.fullmatch(text):
         raise ValidationError(ERR_ID_FORMAT, code="format")
     # The date first: stdnum checks the check digit before the date, and "no such day"
     # is the clearer message when both are wrong.
     try:
-        birth = ric.get_birth_date(text)
+        birth = id_number_birth_date(text)
     except stdnum_exc.ValidationError:
         raise ValidationError(ERR_ID_DATE, code="date") from None
     if ric.calc_check_digit(text) != text[-1]:
@@ -82,13 +100,24 @@ def validate_id_number(value, *, today: dt.date | None = None) -> str:
     # 安乡县 holds a 430721 number, a code assigned in 1988), so that check rejects real people.
     if not _province_known(text[:2]):
         raise ValidationError(ERR_ID_REGION, code="region")
-    if birth > (today or dt.date.today()):
-        raise ValidationError(ERR_ID_FUTURE, code="future")
-    return text
+    return birth
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def id_number_birth_date(value: str) -> dt.date:
+    if _ID_FORMAT.fullmatch(value):  # already compact: stdnum's slicing without its character-by-character clean
+        try:
+            return dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        except ValueError:
+            raise stdnum_exc.InvalidComponent() from None
     return ric.get_birth_date(value)
+
+
+def id_number_caches_clear() -> None:
+    """Forget the numbers remembered by the checks: a bulk caller calls this when done (R-SEC-1 — plain
+    ID numbers are not kept in a long-lived process beyond the import that read them)."""
+    for cached in (_normalised_text, _checked_birth_date, id_number_birth_date):
+        cached.cache_clear()
 
 
 def id_number_gender(value: str) -> str:

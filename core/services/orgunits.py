@@ -1,8 +1,14 @@
 """R-ORG-1: building the organisation tree."""
-from django.db import transaction
+from collections import defaultdict, deque
+
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import LEVEL_ALIASES, SECTOR_ALIASES, Level, Sector
+from simple_history.utils import bulk_create_with_history
+from treebeard.exceptions import PathOverflow
+
 from core.models import OrgUnit
 
 ERR_UNKNOWN_PARENT = _("Unknown parent unit code {code}.")
@@ -11,6 +17,8 @@ ERR_UNKNOWN_SECTOR = _("Unknown sector {value}.")
 ERR_DUPLICATE_CODE = _("Unit code {code} is used twice.")
 ERR_CODE_EXISTS = _("Unit code {code} exists already.")
 ERR_REQUIRED = _("{field} is required.")
+
+BATCH_SIZE = 1000
 
 
 def parse_level(value: str) -> str | None:
@@ -76,23 +84,124 @@ def org_units_import(*, rows: list[dict]) -> tuple[list[OrgUnit], list[dict]]:
     if errors:
         return [], errors
 
-    created: dict[str, OrgUnit] = {}
     with transaction.atomic():
-        pending = list(seen.values())
-        while pending:
-            progressed = []
-            for row in pending:
-                pc = (row.get("parent_code") or "").strip()
-                parent = created.get(pc) or known_parents.get(pc)
-                if pc and parent is None:
-                    continue
-                if parent is not None:
-                    parent.refresh_from_db()
-                created[row["code"]] = org_unit_add(
-                    parent=parent, code=row["code"], name=row["name"].strip(), level=row["level"], sector=row["sector"]
-                )
-                progressed.append(row)
-            if not progressed:  # a cycle within the file: parents refer to each other
-                raise ValueError("cycle in parent codes")
-            pending = [r for r in pending if r not in progressed]
-    return list(created.values()), []
+        created = _build_units(seen, known_parents)
+    return [created[code] for code in seen], []
+
+
+def _db_order(codes) -> dict[str, int]:
+    """Each code's rank in the database's own collation: treebeard keeps siblings in ``ORDER BY code``
+    (node_order_by), and the bulk build must lay them out exactly as its sorted inserts would."""
+    codes = sorted(set(codes))
+    if connection.vendor != "postgresql" or not codes:
+        return {c: i for i, c in enumerate(codes)}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT c FROM unnest(%s::varchar[]) AS c ORDER BY c", [codes])
+        return {row[0]: i for i, row in enumerate(cursor.fetchall())}
+
+
+def _children_of(parents: list[OrgUnit | None]) -> dict[str | None, list[tuple[str, str]]]:
+    """The units directly under each parent (None: the roots) as (path, code), in one query."""
+    if not parents:
+        return {}
+    condition = Q()
+    for parent in parents:
+        condition |= Q(depth=1) if parent is None else Q(depth=parent.depth + 1, path__startswith=parent.path)
+    out: dict[str | None, list[tuple[str, str]]] = {(p.code if p else None): [] for p in parents}
+    by_path = {p.path: p.code for p in parents if p is not None}
+    for path, code in OrgUnit.objects.filter(condition).order_by().values_list("path", "code"):
+        parent_path = path[:-OrgUnit.steplen]
+        key = by_path.get(parent_path) if parent_path else None
+        if key in out:
+            out[key].append((path, code))
+    return out
+
+
+def _step(path: str) -> int:
+    return OrgUnit._str2int(path[-OrgUnit.steplen:])
+
+
+def _child_path(parent_path: str, step: int) -> str:
+    key = OrgUnit._int2str(step)
+    if len(key) > OrgUnit.steplen:
+        raise PathOverflow(f"Path Overflow under: '{parent_path}'")
+    path = f"{parent_path}{OrgUnit.alphabet[0] * (OrgUnit.steplen - len(key))}{key}"
+    if len(path) > OrgUnit._meta.get_field("path").max_length:
+        raise PathOverflow("The new node is too deep in the tree.")
+    return path
+
+
+def _build_units(seen: dict[str, dict], known_parents: dict[str, OrgUnit]) -> dict[str, OrgUnit]:
+    """R-ORG-1: the file's units written in one pass, the tree's materialised paths computed here.
+
+    The file's parent codes give a dict of children; walking it from the units whose parent is on file
+    (or who are roots) lays every unit out under its parent in code order — the layout treebeard's
+    sorted inserts (org_unit_add, node_order_by = code) produce — and the units are bulk-inserted with
+    their history (R-SEC-2), the existing parents' ``numchild`` raised in a few UPDATEs. Only where a new
+    unit sorts before a unit already under the same parent (treebeard then shifts the existing subtrees)
+    are those few inserted by treebeard itself, first. A unit never reached is in a cycle: ValueError.
+    """
+    children: dict[str, list[str]] = defaultdict(list)
+    for code, row in seen.items():
+        children[(row.get("parent_code") or "").strip()].append(code)
+    anchors = [pc for pc in children if pc == "" or pc in known_parents]
+    reached, queue = 0, deque(anchors)
+    while queue:
+        for code in children.get(queue.popleft(), ()):
+            reached += 1
+            queue.append(code)
+    if reached < len(seen):  # a cycle within the file: parents refer to each other
+        raise ValueError("cycle in parent codes")
+
+    # Lock the parents on file (treebeard's add_child does, R-ORG-1 concurrency) and read their fresh paths.
+    parents = {u.code: u for u in OrgUnit.objects.select_for_update().filter(
+        pk__in=[u.pk for u in known_parents.values()]).order_by()}
+    groups: list[OrgUnit | None] = [parents[pc] if pc else None for pc in anchors]
+    siblings = _children_of(groups)
+    rank = _db_order([*seen, *(c for group in siblings.values() for _p, c in group)])
+
+    def fields(code):
+        row = seen[code]
+        return {"code": code, "name": row["name"].strip(), "level": row["level"], "sector": row["sector"]}
+
+    created: dict[str, OrgUnit] = {}
+    # A new unit sorting before an existing sibling: treebeard moves the siblings' subtrees to make room.
+    shifted = [pc for pc in anchors if siblings[pc or None]
+               and min(rank[c] for c in children[pc]) < max(rank[c] for _p, c in siblings[pc or None])]
+    for pc in shifted:
+        for code in children[pc]:
+            parent = parents.get(pc)
+            if parent is not None:
+                parent.refresh_from_db()
+            created[code] = org_unit_add(parent=parent, **fields(code))
+    if shifted:  # paths may have moved: read them again
+        parents = {u.code: u for u in OrgUnit.objects.filter(pk__in=[u.pk for u in parents.values()]).order_by()}
+        for unit in OrgUnit.objects.filter(pk__in=[u.pk for u in created.values()]).order_by():
+            created[unit.code] = unit
+        groups = [parents[pc] if pc else None for pc in anchors if pc not in shifted]
+        siblings = _children_of(groups)
+
+    new: list[OrgUnit] = []
+    raised: dict[int, list[int]] = defaultdict(list)  # numchild increment → the existing parents' pks
+    # (parent code, the parent or None for the roots, whether it has no children yet, whether it is on file)
+    queue = deque((pc, parents.get(pc), False, True) for pc in anchors if pc not in shifted)
+    queue.extend((code, created[code], True, True) for pc in shifted for code in children[pc])
+    while queue:
+        pc, parent, fresh, on_file = queue.popleft()
+        kids = sorted(children.get(pc, ()), key=rank.__getitem__)
+        if not kids:
+            continue
+        last = 0 if fresh else max((_step(p) for p, _c in siblings.get(pc or None, ())), default=0)
+        if on_file and parent is not None:
+            raised[len(kids)].append(parent.pk)
+        base, depth = (parent.path, parent.depth + 1) if parent is not None else ("", 1)
+        for i, code in enumerate(kids, start=last + 1):
+            unit = OrgUnit(path=_child_path(base, i), depth=depth, numchild=len(children.get(code, ())),
+                           **fields(code))
+            created[code] = unit
+            new.append(unit)
+            queue.append((code, unit, True, False))
+    bulk_create_with_history(new, OrgUnit, batch_size=BATCH_SIZE)
+    for step, pks in raised.items():
+        OrgUnit.objects.filter(pk__in=pks).update(numchild=F("numchild") + step)
+    return created

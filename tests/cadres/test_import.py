@@ -328,18 +328,47 @@ def test_appointing_a_reserve_candidate_closes_their_entry(world):
     assert ReserveCandidate.objects.filter(status=ReserveStatus.CULTIVATING).count() == 0
 
 
-@pytest.mark.django_db
-def test_the_preview_reads_the_database_in_a_fixed_number_of_queries(world, django_assert_max_num_queries):
-    """Set-based lookups: units, people, posts and sitting secretaries are one query each; person_validate
-    adds its two per row (unique ID number, unit exists) — no other query per row."""
-    for i in range(3, 13):
-        make_unit(parent=world.township_a, code=f"4307210010{i:02d}")
-    rows = [roster_row(unit_code=f"4307210010{i:02d}") for i in range(3, 13)]
-    table = read_table(roster_xlsx(rows), filename="r.xlsx")
+def _roster_tables(world, sizes):
+    """One roster per size, each over units of its own (so that one can be imported after the other)."""
+    tables, start = [], 3
+    for size in sizes:
+        codes = [f"430721001{i:03d}" for i in range(start, start + size)]
+        for code in codes:
+            make_unit(parent=world.township_a, code=code)
+        tables.append(read_table(roster_xlsx([roster_row(unit_code=c) for c in codes]), filename="r.xlsx"))
+        start += size
     world.staff_a.unit  # noqa: B018 — loaded once, as a request's user would be
-    with django_assert_max_num_queries(4 + 2 * len(rows)):
+    return tables
+
+
+@pytest.mark.django_db
+def test_the_preview_reads_the_database_in_a_constant_number_of_queries(world, django_assert_num_queries):
+    """R-SEC-3, issue 12: units, people (with their ID-number hashes), posts and sitting secretaries are one query each;
+    person_validate checks uniqueness and the unit against them — 2 rows and 40 rows run the same queries."""
+    two, forty = _roster_tables(world, [2, 40])
+    with django_assert_num_queries(3):  # units, people (with their hashes), sitting secretaries: no one on file
+        assert roster_import_preview(user=world.staff_a, rows=two).errors == []
+    with django_assert_num_queries(3):  # units, people (with their hashes), sitting secretaries: no one on file
+        preview = roster_import_preview(user=world.staff_a, rows=forty)
+    assert preview.errors == [] and len(preview.plans) == 40
+
+
+@pytest.mark.django_db
+def test_the_import_writes_in_a_constant_number_of_queries(world, django_assert_num_queries):
+    """R-SEC-3, issue 12: bulk inserts (people, appointments, their history) and one UPDATE for the reserves —
+    2 rows and 40 rows run the same statements (one batch each up to BATCH_SIZE rows)."""
+    two, forty = _roster_tables(world, [2, 40])
+    counts = []
+    for table in (two, forty):
         preview = roster_import_preview(user=world.staff_a, rows=table)
-    assert preview.errors == []
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            roster_import_apply(user=world.staff_a, preview=preview)
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]
+    assert Appointment.objects.filter(unit__code__startswith="430721001").count() >= 42
 
 
 # --- jurisdiction (R-ORG-2) -------------------------------------------------------------------
