@@ -1,13 +1,17 @@
 """Read side of training: the compliance report (R-TRN-5), panels and lists.
 
-The report is set-based: whatever the number of secretaries it costs one query for the
-secretary appointments (with first-appointment dates and rotation counts as correlated
-aggregates), one grouped aggregate over attendances, and one for the policies.
+The report is set-based: whatever the number of secretaries, on PostgreSQL it costs one
+statement for the inputs of R-TRN-1..3 (the scoped secretary appointments joined to grouped
+aggregates: first appointment, attendance days and hours, first initial training, rotations)
+and one for the policies; elsewhere (SQLite) the same inputs take two ORM queries. The rules
+then run in Python — the functions of ``training.services.compliance`` — over plain tuples;
+explanations (R-POL-2) and model instances are made only for the rows a page, the API or a file reads.
 """
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, DateField, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -17,7 +21,7 @@ from cadres.models import Appointment, Person
 from core.models import OrgUnit
 from core.services.policies import PolicyResolver
 from training.choices import FAILING_STATUSES, RULE_STATUSES, ComplianceRule, ComplianceStatus, CourseKind
-from training.models import Attendance
+from training.models import Attendance, Course
 from training.services.compliance import (
     TrainingStatus,
     annual_training_outcome,
@@ -219,27 +223,99 @@ def _initial_outcome_applies(status: str, deadline: dt.date, trained_on: dt.date
 
 _NO_TOTALS = (None, None, None)
 
+# The inputs of R-TRN-1..3 in one statement on PostgreSQL: the scoped appointments (``cur``, the ORM's own
+# SQL) joined to grouped aggregates instead of correlated subqueries — a city's report costs about what
+# computing the statuses in SQL costs. The columns are ``_ROW_FIELDS`` then days given, hours, initial on;
+# ``secretary_appointments_in_office`` and ``_attendance_totals`` are the same inputs through the ORM
+# (any database; tests check that both agree).
+_INPUTS_SQL = """
+WITH cur (id, person_id, unit_id, start_date, end_date, planned_end_date, person_name, user_id, unit_name,
+          unit_path, unit_sector, person_unit_id) AS ({cur}),
+firsts AS (
+    SELECT person_id, MIN(start_date) AS first_start FROM {appointment}
+    WHERE role = %s AND person_id IN (SELECT person_id FROM cur) GROUP BY person_id
+), att AS (
+    SELECT t.person_id,
+           SUM(t.days) FILTER (WHERE t.days IS NOT NULL AND t.completed_on BETWEEN %s AND %s) AS days_given,
+           SUM(COALESCE(t.hours, c.hours)) FILTER (WHERE t.days IS NULL AND t.completed_on BETWEEN %s AND %s)
+               AS hours,
+           MIN(t.completed_on) FILTER (WHERE c.kind = %s) AS initial_on
+    FROM {attendance} t JOIN {course} c ON c.id = t.course_id
+    WHERE t.completed AND t.completed_on <= %s AND t.person_id IN (SELECT person_id FROM cur)
+    GROUP BY t.person_id
+), rot AS (
+    SELECT cur.id, COUNT(*) AS n
+    FROM cur JOIN {attendance} t ON t.person_id = cur.person_id AND t.completed
+             JOIN {course} c ON c.id = t.course_id AND c.kind = %s
+    WHERE t.completed_on >= cur.start_date AND t.completed_on <= %s
+      AND t.completed_on <= COALESCE(cur.planned_end_date, %s)
+    GROUP BY cur.id
+)
+SELECT cur.id, cur.person_id, cur.unit_id, cur.start_date, cur.end_date, cur.planned_end_date, f.first_start,
+       COALESCE(rot.n, 0), cur.person_name, cur.user_id, cur.unit_name, cur.unit_path, cur.unit_sector,
+       cur.person_unit_id, att.days_given, att.hours, att.initial_on
+FROM cur JOIN firsts f ON f.person_id = cur.person_id
+     LEFT JOIN att ON att.person_id = cur.person_id LEFT JOIN rot ON rot.id = cur.id
+ORDER BY cur.unit_path, cur.id
+"""
+
+
+def _inputs_orm(*, appointments, year: int, as_of: dt.date):
+    """(``_ROW_FIELDS`` + days given, hours, initial on) per secretary in office: two ORM queries, any database."""
+    appointments = secretary_appointments_in_office(queryset=appointments, as_of=as_of)
+    totals = _attendance_totals(appointments=appointments, year=year, as_of=as_of)
+    for v in appointments.values_list(*_ROW_FIELDS):
+        yield (*v, *totals.get(v[1], _NO_TOTALS))
+
+
+def _inputs_postgresql(*, appointments, year: int, as_of: dt.date) -> list[tuple]:
+    """The same inputs as ``_inputs_orm`` in one statement (``_INPUTS_SQL``)."""
+    cur = (
+        appointments.filter(role=AppointmentRole.SECRETARY, start_date__lte=as_of)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=as_of))
+        .order_by()
+        .values_list("pk", "person_id", "unit_id", "start_date", "end_date", "planned_end_date", "person__name",
+                     "person__user_id", "unit__name", "unit__path", "unit__sector", "person__unit_id")
+    )
+    cur_sql, cur_params = cur.query.sql_with_params()
+    sql = _INPUTS_SQL.format(cur=cur_sql, appointment=Appointment._meta.db_table,
+                             attendance=Attendance._meta.db_table, course=Course._meta.db_table)
+    year_start, year_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    params = (*cur_params, AppointmentRole.SECRETARY.value, year_start, year_end, year_start, year_end,
+              CourseKind.INITIAL.value, as_of,
+              CourseKind.PARTY_SCHOOL_ROTATION.value, as_of, as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def compliance_inputs(*, appointments, year: int, as_of: dt.date):
+    """What R-TRN-1..3 read, per secretary in office in ``appointments``, ordered by unit path:
+    one statement on PostgreSQL, two ORM queries elsewhere (SQLite: the first-run demo)."""
+    if connection.vendor == "postgresql":
+        return _inputs_postgresql(appointments=appointments, year=year, as_of=as_of)
+    return _inputs_orm(appointments=appointments, year=year, as_of=as_of)
+
 
 def compliance_rows(*, appointments, year: int, as_of: dt.date) -> list[ComplianceRow]:
-    """R-TRN-1..3 for every secretary in ``appointments`` (already scoped): three queries in all.
+    """R-TRN-1..3 for every secretary in ``appointments`` (already scoped): two queries on PostgreSQL
+    (the inputs, the policies), three elsewhere.
 
     Each row holds its rules' outcomes (status, deadline) from the outcome functions of
     ``training.services.compliance``; explanations are built when a row is read (``status_of``).
     """
-    appointments = secretary_appointments_in_office(queryset=appointments, as_of=as_of)
-    totals = _attendance_totals(appointments=appointments, year=year, as_of=as_of)
     ctx = _Context(year=year, as_of=as_of, resolver=PolicyResolver(year=year))
     values_for = ctx.resolver.values_for
     per_day: dict[int, Decimal] = {}  # id(policy) -> hours per day (R-TRN-4)
     r1, r2, r3 = ComplianceRule.INITIAL.value, ComplianceRule.ANNUAL.value, ComplianceRule.ROTATION.value
     zero = Decimal(0)
     rows = []
-    for v in appointments.values_list(*_ROW_FIELDS):
+    for v in compliance_inputs(appointments=appointments, year=year, as_of=as_of):
         policy = values_for(unit_id=v[2], path=v[11])
         hpd = per_day.get(id(policy))
         if hpd is None:
             hpd = per_day[id(policy)] = hours_per_day(policy=policy)
-        days_given, hours, initial_on = totals.get(v[1], _NO_TOTALS)
+        days_given, hours, initial_on = v[14:]
         days = (Decimal(days_given) if days_given else zero) + (Decimal(hours) / hpd if hours else zero)
         first_start = v[6]
         initial = initial_training_outcome(first_start=first_start, trained_on=initial_on, as_of=as_of,
@@ -250,7 +326,7 @@ def compliance_rows(*, appointments, year: int, as_of: dt.date) -> list[Complian
                                         policy=policy),
             r3: rotation_outcome(term_end=v[5], rotations=v[7], as_of=as_of, policy=policy),
         }
-        rows.append(ComplianceRow(values=v, policy=policy, days=days, initial_on=initial_on, outcomes=outcomes,
+        rows.append(ComplianceRow(values=v[:14], policy=policy, days=days, initial_on=initial_on, outcomes=outcomes,
                                   ctx=ctx))
     return rows
 
