@@ -6,7 +6,12 @@ The benchmark makes (or reuses) a few courses organised by the city root, one pe
 annual and thematic training), and the current secretaries' attendances in bulk: most trained on
 time, some late, some not at all, this year's days on both sides of the threshold, most terms with
 a rotation. A database that has attendances already (seed_demo's training data) is used as it is.
-The report's query count does not depend on the number of secretaries; it is printed.
+Side by side in one run (medians of ``--runs``): the report over HTTP (Django's test client, the whole
+middleware and DRF stack) for county and city staff at page 1 and a deep page, the page (HTML), the
+selector's summary of the whole city, and the limit — R-TRN-1..3 of every current secretary of the
+city computed in one SQL statement (``STATUSES_SQL``) — with the ratio of each to the limit, query
+counts, response sizes and the peak RSS so far. The limit's statuses are checked against the
+project's on every secretary first.
 """
 import datetime as dt
 import random
@@ -135,36 +140,159 @@ def prepare(*, root, year: int, as_of: dt.date, seed: int, chunk: int) -> dict:
             "attendances_made": made, "seconds": round(time.monotonic() - started, 1)}
 
 
+# The limit: R-TRN-1..3 for every current secretary of a subtree in ONE statement, under one policy
+# (the scope root's values; the bench tree has no policies below it — printed). Month sums are
+# PostgreSQL's ``date + interval 'n months'``, which ends at the month's end as relativedelta does.
+STATUSES_SQL = """
+WITH cur AS (
+    SELECT a.id, a.person_id, a.start_date, a.end_date, a.planned_end_date
+    FROM {appointment} a JOIN {unit} u ON u.id = a.unit_id
+    WHERE u.path LIKE %(path)s AND a.role = 'secretary' AND a.start_date <= %(as_of)s
+      AND (a.end_date IS NULL OR a.end_date >= %(as_of)s)
+), firsts AS (
+    SELECT person_id, MIN(start_date) AS first_start FROM {appointment}
+    WHERE role = 'secretary' AND person_id IN (SELECT person_id FROM cur) GROUP BY person_id
+), att AS (
+    SELECT t.person_id,
+           SUM(t.days) FILTER (WHERE t.days IS NOT NULL AND t.completed_on >= %(year_start)s) AS days_given,
+           SUM(COALESCE(t.hours, c.hours)) FILTER (WHERE t.days IS NULL AND t.completed_on >= %(year_start)s) AS hours,
+           MIN(t.completed_on) FILTER (WHERE c.kind = 'initial') AS initial_on
+    FROM {attendance} t JOIN {course} c ON c.id = t.course_id
+    WHERE t.completed AND t.completed_on <= %(as_of)s AND t.person_id IN (SELECT person_id FROM cur)
+    GROUP BY t.person_id
+), rot AS (
+    SELECT cur.id, COUNT(*) AS n
+    FROM cur JOIN {attendance} t ON t.person_id = cur.person_id AND t.completed
+             JOIN {course} c ON c.id = t.course_id AND c.kind = 'party_school_rotation'
+    WHERE t.completed_on >= cur.start_date AND t.completed_on <= LEAST(COALESCE(cur.planned_end_date, %(as_of)s), %(as_of)s)
+    GROUP BY cur.id
+), x AS (
+    SELECT cur.*, f.first_start, att.initial_on, COALESCE(rot.n, 0) AS rotations,
+           (f.first_start + make_interval(months => %(initial_months)s))::date AS deadline,
+           COALESCE(att.days_given, 0) + COALESCE(att.hours, 0) / %(hours_per_day)s AS days,
+           GREATEST(cur.start_date, %(year_start)s) AS in_first,
+           LEAST(%(next_year)s, COALESCE(cur.end_date + 1, %(next_year)s)) AS after_last
+    FROM cur JOIN firsts f USING (person_id) LEFT JOIN att USING (person_id) LEFT JOIN rot ON rot.id = cur.id
+), s AS (
+    SELECT x.*, CASE WHEN initial_on IS NOT NULL THEN
+                    CASE WHEN initial_on <= deadline THEN 'done_on_time' ELSE 'done_late' END
+                WHEN %(as_of)s <= deadline THEN 'due' ELSE 'overdue' END AS initial
+    FROM x
+)
+SELECT id,
+       CASE WHEN first_start > %(year_end)s THEN NULL
+            WHEN initial IN ('due', 'overdue') OR deadline >= %(year_start)s
+                 OR EXTRACT(YEAR FROM initial_on) = %(year)s THEN initial END,
+       CASE WHEN NOT (in_first < after_last
+                      AND (in_first + make_interval(months => %(min_months)s))::date <= after_last) THEN 'not_measured'
+            WHEN days >= %(days_required)s THEN 'met'
+            WHEN %(as_of)s < %(year_end)s THEN 'in_progress' ELSE 'not_met' END,
+       CASE WHEN rotations >= %(rotations_required)s THEN 'met'
+            WHEN planned_end_date IS NOT NULL
+                 AND (%(as_of)s + make_interval(months => %(warning_months)s))::date > planned_end_date THEN 'flagged'
+            ELSE 'pending' END
+FROM s
+"""
+
+
+def sql_statuses(*, root, year: int, as_of: dt.date) -> list[tuple]:
+    """(appointment id, R-TRN-1, R-TRN-2, R-TRN-3) for every current secretary under ``root``: one statement."""
+    from django.db import connection
+
+    from cadres.models import Appointment
+    from core.models import OrgUnit
+    from core.services.policies import PolicyResolver
+    from training.models import Attendance, Course
+    from training.services.compliance import hours_per_day
+
+    policy = PolicyResolver(year=year).for_unit(unit_id=root.pk, path=root.path)
+    sql = STATUSES_SQL.format(appointment=Appointment._meta.db_table, unit=OrgUnit._meta.db_table,
+                              attendance=Attendance._meta.db_table, course=Course._meta.db_table)
+    params = {
+        "path": root.path + "%", "as_of": as_of, "year": year, "year_start": dt.date(year, 1, 1),
+        "year_end": dt.date(year, 12, 31), "next_year": dt.date(year + 1, 1, 1),
+        "initial_months": policy.initial_training_months, "hours_per_day": hours_per_day(policy=policy),
+        "min_months": policy.annual_training_min_months, "days_required": policy.annual_training_days,
+        "rotations_required": policy.rotations_per_term, "warning_months": policy.rotation_warning_months,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _http(client, url: str, params: dict) -> tuple[int, int]:
+    """GET ``url`` as the logged-in client: (bytes of the body, status)."""
+    response = client.get(url, params)
+    assert response.status_code == 200, (url, params, response.status_code)
+    return len(response.content), response.status_code
+
+
 def run(*, units: int, seed: int, runs: int, chunk: int, database: str | None) -> dict:
     seeding = open_seeded(units=units, seed=seed, chunk=chunk, database=database)
 
+    from django.test import Client
+    from django.urls import reverse
     from django.utils import timezone
 
-    from core.models import OrgUnit
+    from core.models import OrgUnit, Policy
     from training.selectors import training_compliance_report
 
     root, county_staff, city_staff = staff_users()
     today = timezone.localdate()
-    prep = prepare(root=root, year=today.year, as_of=today, seed=seed, chunk=chunk)
+    year = today.year
+    prep = prepare(root=root, year=year, as_of=today, seed=seed, chunk=chunk)
     print(f"{prep['courses']} courses ({prep['courses_made']} made), {prep['attendances']:,} attendances "
           f"({prep['attendances_made']:,} made) in {prep['seconds']} s")
+    policies = Policy.objects.filter(year=year).exclude(unit=root).count()
+    if policies:
+        print(f"note: {policies} policies below the root for {year}: the SQL limit applies the root's values only")
 
+    # The limit first: its statuses, and whether the project's rows agree with them on every secretary.
+    report = training_compliance_report(user=city_staff, year=year, as_of=today)
+    limit = {r[0]: r[1:] for r in sql_statuses(root=root, year=year, as_of=today)}
+    rules = ("R-TRN-1", "R-TRN-2", "R-TRN-3")
+    mine = {r.appointment_id: tuple((r.outcomes[k] or (None,))[0] for k in rules) for r in report["rows"]}
+    disagree = sum(1 for k in limit.keys() | mine.keys() if limit.get(k) != mine.get(k))
+    secretaries = report["secretaries"]
+    print(f"{secretaries:,} secretaries; the SQL limit and the project disagree on {disagree:,}")
+    del report, mine, limit
+
+    api = reverse("report-training-compliance")
+    page = reverse("training:compliance")
+    pages = max(1, -(-secretaries // 50))
+    deep = max(1, pages * 4 // 5)
+    clients = {}
+    for user in (county_staff, city_staff):
+        clients[user.pk] = Client(HTTP_HOST="localhost")
+        clients[user.pk].force_login(user)
+
+    def http(user, url, params):
+        return lambda: _http(clients[user.pk], url, {"year": year, **params})[0]
+
+    cases = [
+        ("API county staff, page 1", http(county_staff, api, {})),
+        ("API city staff, page 1", http(city_staff, api, {})),
+        (f"API city staff, page {deep:,}", http(city_staff, api, {"page": deep})),
+        ("page city staff, page 1", http(city_staff, page, {})),
+        (f"page city staff, page {deep:,}", http(city_staff, page, {"page": deep})),
+        ("summary city staff (selector)",
+         lambda: training_compliance_report(user=city_staff, year=year)["secretaries"]),
+        ("SQL limit: 3 statuses, city", lambda: len(sql_statuses(root=root, year=year, as_of=today))),
+    ]
     timings = []
-    for label, user in (("county staff", county_staff), ("city staff", city_staff)):
-        name = f"training_compliance_report({label})"
-        queries, data = count_queries(lambda user=user: training_compliance_report(user=user, year=today.year))
-        figures = {"queries": queries, "secretaries": data["secretaries"], "failing": data["failing"],
-                   "scope": user.unit.name}
-        del data
-        heavy = user is city_staff and units >= 500_000  # as bench tree: fewer runs of the city-wide report
-        t = measure(name, units, lambda user=user: len(training_compliance_report(user=user, year=today.year)["rows"]),
-                    runs=min(runs, 5) if heavy else runs)
+    for name, fn in cases:
+        queries, size = count_queries(fn)
+        t = measure(name, units, fn, runs=runs)
+        figures = {"queries": queries, "bytes": size if name.startswith(("API", "page")) else None,
+                   "peak_rss_mb": round(peak_rss_mb())}
         timings.append(timing_dict(t, **figures))
-        print(f"  {name:<42} median {t.median:9.2f} ms  p95 {t.p95:9.2f} ms  {queries} queries  rows {t.rows:,}  "
+        print(f"  {name:<34} median {t.median:9.1f} ms  p95 {t.p95:9.1f} ms  {queries:3d} queries  "
+              f"{'' if figures['bytes'] is None else f'{size / 1024:,.0f} KB  '}peak RSS {figures['peak_rss_mb']:,} MB "
               f"({len(t.runs)} runs)")
     return {
         "branches": units, "units": OrgUnit.objects.count(), "database_size": database_size(), "seeding": seeding,
-        "year": today.year, "prepare": prep, "timings": timings, "peak_rss_mb": round(peak_rss_mb()),
+        "year": year, "prepare": prep, "secretaries": secretaries, "disagree": disagree, "timings": timings,
+        "peak_rss_mb": round(peak_rss_mb()),
     }
 
 
@@ -173,18 +301,16 @@ def report(results: list[dict]) -> str:
     for r in results:
         p = r["prepare"]
         out.append(f"\n== {r['branches']:,} branches ({r['units']:,} units), R-TRN-5 for {r['year']}: "
-                   f"{p['courses']} courses, {p['attendances']:,} attendances; database {r['database_size']}, "
-                   f"peak RSS {r['peak_rss_mb']:,} MB ==")
-        out.append("scopes: " + ", ".join(f"{t['name'].split('(')[1].rstrip(')')} {t['scope']}"
-                                          for t in r["timings"]))
-        rows = [[t["name"], f"{t['secretaries']:,}", f"{t['failing']:,}", f"{t['median']:.2f}", f"{t['p95']:.2f}",
-                 t["runs"], t["queries"], f"{t['rows']:,}", f"{t['median'] * 1000 / max(t['rows'], 1):.3f}"]
+                   f"{r['secretaries']:,} secretaries, {p['courses']} courses, {p['attendances']:,} attendances; "
+                   f"database {r['database_size']}, peak RSS {r['peak_rss_mb']:,} MB ==")
+        out.append(f"statuses of the project vs the SQL limit: {r['disagree']:,} secretaries disagree")
+        limit = r["timings"][-1]["median"]
+        rows = [[t["name"], f"{t['median']:.1f}", f"{t['p95']:.1f}", t["runs"], t["queries"],
+                 "" if t["bytes"] is None else f"{t['bytes'] / 1024:,.0f}", f"{t['peak_rss_mb']:,}",
+                 f"{t['median'] / max(limit, 1e-9):.2f}x"]
                 for t in r["timings"]]
-        out.append(table(["report", "secretaries", "failing", "median ms", "p95 ms", "runs", "queries", "rows",
-                          "ms / 1k rows"], rows))
-    counts = sorted({t["queries"] for r in results for t in r["timings"]})
-    out.append(f"\nqueries per report: {', '.join(map(str, counts))} — "
-               + ("the same for every scope and size" if len(counts) == 1 else "NOT constant"))
+        out.append(table(["measure", "median ms", "p95 ms", "runs", "queries", "KB", "peak RSS MB",
+                          "vs SQL limit"], rows))
     if len(results) > 1:
         out.append(ratio_table(results))
     return "\n".join(out)

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
-from core.choices import JobState, Role
+from core.choices import JobState, Role, Sector
 from core.models import Job
 from core.permissions import RoleRequiredMixin
 from core.scoping import ScopedViewMixin
 from core.services.jobs import job_create, job_refuse, job_run
 
-from .choices import ComplianceRule
+from .choices import ComplianceRule, ComplianceStatus
 from .filtersets import CourseFilterSet
 from .forms import AttendanceForm, AttendanceImportForm, ComplianceFilterForm, CourseForm
 from .models import Attendance, Course
@@ -144,23 +144,26 @@ def compliance_report_for(request):
     return form, training_compliance_report(user=request.user, **form.params())
 
 
-def _status_text(st) -> str:
-    return "" if st is None else st.status_display
+def _outcome_text(outcome) -> str:
+    return "" if outcome is None else str(ComplianceStatus(outcome[0]).label)
 
 
+SECTOR_LABELS = dict(Sector.choices)
 COMPLIANCE_HEADERS = ("单位", "领域", "姓名", "任职日期", "任期届满", "初任培训", "初任培训截止", "初任培训完成",
                       "年度培训天数", "年度应训天数", "年度培训", "党校轮训次数", "党校轮训")
 
 
 def compliance_export_row(row) -> list:
-    initial, annual, rotation = row.initial, row.annual, row.rotation
+    """A row of the compliance file from the row's outcomes and values: a whole city's file builds
+    no explanation (R-POL-2 is the page's and the API's, row by row)."""
+    initial = row.outcome(ComplianceRule.INITIAL.value)
     return [
-        row.unit.name, row.unit.get_sector_display(), row.person.name,
-        row.appointment.start_date, row.appointment.planned_end_date,
-        _status_text(initial), initial.deadline if initial else None,
-        initial.explanation["trained_on"] if initial else None,
-        float(days_display(row.days)), float(annual.explanation["days_required"]), _status_text(annual),
-        rotation.explanation["rotations_counted"], _status_text(rotation),
+        row.unit_name, str(SECTOR_LABELS.get(row.unit_sector, row.unit_sector)), row.name,
+        row.start_date, row.planned_end_date,
+        _outcome_text(initial), initial[1] if initial else None, row.initial_on if initial else None,
+        float(days_display(row.days)), float(row.policy.annual_training_days),
+        _outcome_text(row.outcome(ComplianceRule.ANNUAL.value)),
+        row.rotations, _outcome_text(row.outcome(ComplianceRule.ROTATION.value)),
     ]
 
 

@@ -65,7 +65,7 @@ def table_export_job(*, job: Job, report) -> dict:
     with translation.override(job.params.get("language") or None):
         report(10, _("Reading rows"))
         request = export_request(user=user, query=job.params.get("query", ""))
-        content, rows = export_file(export, request=request, fmt=fmt)
+        content, rows = export_file(export, request=request, fmt=fmt, report=report)
         report(90, _("Writing rows"))
         filename = export.filename(request, fmt)
     job.file.save(filename, ContentFile(content), save=False)

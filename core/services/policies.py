@@ -102,6 +102,7 @@ class PolicyResolver:
         self._by_path = {p.unit.path: p for p in qs}
         self._by_path.update(replace_policies or {})
         self._cache: dict[str, EffectivePolicy] = {}
+        self._values: dict[str, EffectivePolicy] = {}
 
     def for_unit(self, *, unit_id: int, path: str) -> EffectivePolicy:
         step = OrgUnit.steplen
@@ -113,6 +114,16 @@ class PolicyResolver:
             cached = _resolve(unit_id=unit_id, year=self.year, chain=[self._by_path[p] for p in chain_paths])
             self._cache[key] = cached
         return cached if cached.unit_id == unit_id else replace(cached, unit_id=unit_id)
+
+    def values_for(self, *, unit_id: int, path: str) -> EffectivePolicy:
+        """The values in force at ``path``, for a rule deciding over many units: memoised by the parent's
+        path (siblings without a policy of their own share it), so its ``unit_id`` may be a sibling's —
+        an explanation (R-POL-2) takes ``for_unit``."""
+        key = path if path in self._by_path else path[:-OrgUnit.steplen]
+        cached = self._values.get(key)
+        if cached is None:
+            cached = self._values[key] = self.for_unit(unit_id=unit_id, path=path)
+        return cached
 
     def nearest_policy_unit_id(self, *, path: str) -> int | None:
         """The unit whose policy is nearest above ``path`` (itself included), None when only defaults apply."""

@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.pagination import StandardPagination
 from core.api.views import query_unit, query_year
 from core.api.viewsets import ScopedModelViewSet
 from core.choices import Sector
@@ -75,15 +76,16 @@ def report_params(request) -> dict:
 
 
 def report_row_dict(row) -> dict:
+    """One listed row with its explained statuses (R-POL-2): built for the rows of the page only."""
     return {
-        "appointment": row.appointment.pk,
-        "person": row.person.pk,
-        "name": row.person.name,
-        "unit": row.unit.pk,
-        "unit_name": row.unit.name,
-        "sector": row.unit.sector,
-        "start_date": row.appointment.start_date.isoformat(),
-        "planned_end_date": row.appointment.planned_end_date.isoformat() if row.appointment.planned_end_date else None,
+        "appointment": row.appointment_id,
+        "person": row.person_id,
+        "name": row.name,
+        "unit": row.unit_id,
+        "unit_name": row.unit_name,
+        "sector": row.unit_sector,
+        "start_date": row.start_date.isoformat(),
+        "planned_end_date": row.planned_end_date.isoformat() if row.planned_end_date else None,
         "days": str(days_display(row.days)),
         "failing": row.is_failing,
         "statuses": {rule: (st.as_dict() if st is not None else None) for rule, st in row.statuses.items()},
@@ -91,17 +93,27 @@ def report_row_dict(row) -> dict:
 
 
 class TrainingComplianceReport(APIView):
-    """R-TRN-5: per jurisdiction and year, who meets R-TRN-1..3, each status with its explanation (R-POL-2)."""
+    """R-TRN-5: per jurisdiction and year, who meets R-TRN-1..3, each status with its explanation (R-POL-2).
+
+    The figures (``secretaries``, ``compliant``, ``failing``, ``counts``) cover the whole scope; the
+    rows are paginated (``page``, ``page_size`` up to 500; ``count``, ``next``, ``previous``), and only
+    the page's rows are explained. The whole file is the export job's (``/exports/compliance.xlsx``).
+    """
+
+    pagination_class = StandardPagination
 
     @extend_schema(
         parameters=[OpenApiParameter("year", int), OpenApiParameter("unit", int), OpenApiParameter("sector", str),
-                    OpenApiParameter("rule", str), OpenApiParameter("status", str)],
+                    OpenApiParameter("rule", str), OpenApiParameter("status", str), OpenApiParameter("page", int),
+                    OpenApiParameter("page_size", int)],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         params = report_params(request)
         report = training_compliance_report(user=request.user, **params)
         unit = report["unit"]
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(report["rows"], request, view=self)
         return Response({
             "rules": ComplianceRule.values,
             "year": report["year"],
@@ -111,6 +123,8 @@ class TrainingComplianceReport(APIView):
             "compliant": report["compliant"],
             "failing": report["failing"],
             "counts": report["counts"],
-            "count": len(report["rows"]),
-            "results": [report_row_dict(r) for r in report["rows"]],
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": [report_row_dict(r) for r in page],
         })

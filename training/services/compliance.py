@@ -2,8 +2,13 @@
 
 Each returns a ``TrainingStatus`` that explains itself (R-POL-2): the rule id, the dates and
 days it used, and the policy values with the jurisdiction (or built-in default) they came from.
+
+A report of a whole city judges ~100k secretaries but shows one page of them, so each rule is
+split in two: ``*_outcome`` decides the status and its deadline (no explanation, cheap month sums), and ``*_status`` — the same decision, through the outcome function — adds the
+explanation for the rows a page or file shows. The outcome functions are the rules.
 """
 import datetime as dt
+from calendar import monthrange
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -116,9 +121,29 @@ def days_display(value: Decimal) -> Decimal:
     return Decimal(value).quantize(_DAYS_QUANT, rounding=ROUND_HALF_UP)
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months after ``day`` as ``day + relativedelta(months=months)`` gives them (the 31st plus six
+    months is the month's end), at a fraction of its cost: a city's report makes ~300k of these sums."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
+
+
 def initial_training_deadline(*, first_start: dt.date, policy: EffectivePolicy) -> dt.date:
     """R-TRN-1: the start plus the policy's calendar months (the 31st plus six months is the month's end)."""
-    return first_start + relativedelta(months=policy.initial_training_months)
+    return add_months(first_start, policy.initial_training_months)
+
+
+def initial_training_outcome(
+    *, first_start: dt.date, trained_on: dt.date | None, as_of: dt.date, policy: EffectivePolicy
+) -> tuple[str, dt.date]:
+    """R-TRN-1: the status and the deadline (see ``initial_training_status``)."""
+    deadline = initial_training_deadline(first_start=first_start, policy=policy)
+    if trained_on is not None:
+        status = ComplianceStatus.DONE_ON_TIME if trained_on <= deadline else ComplianceStatus.DONE_LATE
+    else:
+        status = ComplianceStatus.DUE if as_of <= deadline else ComplianceStatus.OVERDUE
+    return status.value, deadline
 
 
 def initial_training_status(
@@ -130,14 +155,11 @@ def initial_training_status(
     appointment never reopens the rule. Training completed before that start (a reserve
     trained ahead of office) counts as on time.
     """
-    deadline = initial_training_deadline(first_start=first_start, policy=policy)
-    if trained_on is not None:
-        status = ComplianceStatus.DONE_ON_TIME if trained_on <= deadline else ComplianceStatus.DONE_LATE
-    else:
-        status = ComplianceStatus.DUE if as_of <= deadline else ComplianceStatus.OVERDUE
+    status, deadline = initial_training_outcome(first_start=first_start, trained_on=trained_on, as_of=as_of,
+                                                policy=policy)
     return TrainingStatus(
         rule=ComplianceRule.INITIAL.value,
-        status=status.value,
+        status=status,
         deadline=deadline,
         explanation={
             "rule": ComplianceRule.INITIAL.value,
@@ -160,6 +182,25 @@ def months_in_office(*, year: int, office_start: dt.date, office_end: dt.date | 
     return first, after_last
 
 
+def annual_training_outcome(
+    *, year: int, days: Decimal, office_start: dt.date, office_end: dt.date | None, as_of: dt.date,
+    policy: EffectivePolicy,
+) -> tuple[str, dt.date | None]:
+    """R-TRN-2: the status and the deadline (see ``annual_training_status``)."""
+    first, after_last = months_in_office(year=year, office_start=office_start, office_end=office_end)
+    measured = first < after_last and add_months(first, policy.annual_training_min_months) <= after_last
+    if not measured:
+        return ComplianceStatus.NOT_MEASURED.value, None
+    year_end = dt.date(year, 12, 31)
+    if days >= policy.annual_training_days:
+        status = ComplianceStatus.MET
+    elif as_of < year_end:
+        status = ComplianceStatus.IN_PROGRESS
+    else:
+        status = ComplianceStatus.NOT_MET
+    return status.value, year_end
+
+
 def annual_training_status(
     *, year: int, days: Decimal, office_start: dt.date, office_end: dt.date | None, as_of: dt.date,
     policy: EffectivePolicy,
@@ -170,21 +211,15 @@ def annual_training_status(
     from 2 July it is not, and R-TRN-1 measures that secretary instead.
     """
     required = Decimal(policy.annual_training_days)
-    first, after_last = months_in_office(year=year, office_start=office_start, office_end=office_end)
-    measured = first < after_last and first + relativedelta(months=policy.annual_training_min_months) <= after_last
     days = Decimal(days)
-    if not measured:
-        status = ComplianceStatus.NOT_MEASURED
-    elif days >= required:
-        status = ComplianceStatus.MET
-    elif as_of < dt.date(year, 12, 31):
-        status = ComplianceStatus.IN_PROGRESS
-    else:
-        status = ComplianceStatus.NOT_MET
+    status, deadline = annual_training_outcome(year=year, days=days, office_start=office_start,
+                                               office_end=office_end, as_of=as_of, policy=policy)
+    first, after_last = months_in_office(year=year, office_start=office_start, office_end=office_end)
+    measured = deadline is not None
     return TrainingStatus(
         rule=ComplianceRule.ANNUAL.value,
-        status=status.value,
-        deadline=dt.date(year, 12, 31) if measured else None,
+        status=status,
+        deadline=deadline,
         explanation={
             "rule": ComplianceRule.ANNUAL.value,
             "year": year,
@@ -200,25 +235,32 @@ def annual_training_status(
     )
 
 
+def rotation_outcome(
+    *, term_end: dt.date | None, rotations: int, as_of: dt.date, policy: EffectivePolicy
+) -> tuple[str, dt.date | None]:
+    """R-TRN-3: the status and the deadline, the planned term end (see ``rotation_status``)."""
+    if rotations >= policy.rotations_per_term:
+        status = ComplianceStatus.MET
+    elif term_end is not None and add_months(as_of, policy.rotation_warning_months) > term_end:
+        status = ComplianceStatus.FLAGGED
+    else:
+        status = ComplianceStatus.PENDING
+    return status.value, term_end
+
+
 def rotation_status(
     *, term_start: dt.date, term_end: dt.date | None, rotations: int, as_of: dt.date, policy: EffectivePolicy
 ) -> TrainingStatus:
     """R-TRN-3: the policy's party-school rotations per term; flagged when fewer months than the warning remain."""
     required = policy.rotations_per_term
-    warning = policy.rotation_warning_months
     months_left = None
     if term_end is not None:
         left = relativedelta(term_end, as_of)
         months_left = left.years * 12 + left.months
-    if rotations >= required:
-        status = ComplianceStatus.MET
-    elif term_end is not None and as_of + relativedelta(months=warning) > term_end:
-        status = ComplianceStatus.FLAGGED
-    else:
-        status = ComplianceStatus.PENDING
+    status, _deadline = rotation_outcome(term_end=term_end, rotations=rotations, as_of=as_of, policy=policy)
     return TrainingStatus(
         rule=ComplianceRule.ROTATION.value,
-        status=status.value,
+        status=status,
         deadline=term_end,
         explanation={
             "rule": ComplianceRule.ROTATION.value,

@@ -11,7 +11,7 @@ from core.formatting import date_text
 from core.choices import Role
 from core.models import Notice, OrgUnit, User
 from core.services.notices import notices_send_bulk
-from training.choices import ComplianceStatus
+from training.choices import ComplianceRule, ComplianceStatus
 
 NOTICE_KIND_DUE = "training.initial_due"
 NOTICE_KIND_OVERDUE = "training.initial_overdue"
@@ -31,12 +31,13 @@ def initial_training_sweep(*, as_of: dt.date, days: int | None = None) -> int:
     rows = compliance_rows(appointments=Appointment.objects.all(), year=as_of.year, as_of=as_of)
     hits = []
     for row in rows:
-        st = row.initial
-        if st is None:
+        outcome = row.outcome(ComplianceRule.INITIAL.value)  # (status, deadline): no explanation needed
+        if outcome is None:
             continue
-        if st.status == ComplianceStatus.DUE and st.deadline <= as_of + dt.timedelta(days=days):
+        status, deadline = outcome
+        if status == ComplianceStatus.DUE and deadline <= as_of + dt.timedelta(days=days):
             hits.append((row, NOTICE_KIND_DUE))
-        elif st.status == ComplianceStatus.OVERDUE and st.deadline.year >= as_of.year - 1:
+        elif status == ComplianceStatus.OVERDUE and deadline.year >= as_of.year - 1:
             hits.append((row, NOTICE_KIND_OVERDUE))
     if not hits:
         return 0
@@ -53,7 +54,7 @@ def initial_training_sweep(*, as_of: dt.date, days: int | None = None) -> int:
         staff_url = reverse("training:compliance") + "?rule=R-TRN-1"
         own_url = reverse("training:my-training")
         for row, kind in hits:
-            deadline = row.initial.deadline
+            deadline = row.outcome(ComplianceRule.INITIAL.value)[1]
             key = f"{kind}:{row.person.pk}:{deadline.isoformat()}"
             values = {"person": row.person.name, "unit": row.unit.name, "deadline": date_text(deadline)}
             if kind == NOTICE_KIND_DUE:
