@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, DateField, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -277,7 +278,10 @@ def _inputs_postgresql(*, appointments, year: int, as_of: dt.date) -> list[tuple
         .values_list("pk", "person_id", "unit_id", "start_date", "end_date", "planned_end_date", "person__name",
                      "person__user_id", "unit__name", "unit__path", "unit__sector", "person__unit_id")
     )
-    cur_sql, cur_params = cur.query.sql_with_params()
+    try:
+        cur_sql, cur_params = cur.query.sql_with_params()
+    except EmptyResultSet:  # a scope no row can be in (a user without a unit): no secretary
+        return []
     sql = _INPUTS_SQL.format(cur=cur_sql, appointment=Appointment._meta.db_table,
                              attendance=Attendance._meta.db_table, course=Course._meta.db_table)
     year_start, year_end = dt.date(year, 1, 1), dt.date(year, 12, 31)

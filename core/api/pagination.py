@@ -22,7 +22,7 @@ import decimal
 import json
 import uuid
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
 from django.db import connections
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.constants import LOOKUP_SEP
@@ -49,7 +49,10 @@ def count_rows(queryset: QuerySet, *, limit: int | None = None) -> tuple[int, bo
     connection = connections[qs.db]
     if connection.vendor != "postgresql":
         return qs.count(), False
-    inner, params = _rows_query(qs).sql_with_params()
+    try:
+        inner, params = _rows_query(qs).sql_with_params()
+    except EmptyResultSet:  # a filter no row can meet (``pk__in=[]``): nothing to count
+        return 0, False
     composed = connection.ops.compose_sql(inner, params)
     with connection.cursor() as cursor:
         cursor.execute(
