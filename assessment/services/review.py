@@ -306,11 +306,15 @@ SELECT f.tier,
 FROM ins JOIN f ON f.unit_id = ins.unit_id
 GROUP BY 1, 2
 """
-    named = {"ids": unit_ids, "year": cycle.year, "cycle": cycle.pk, "min": policy.evaluation_min_answers,
+    # The ids as one array literal ('{1,2,…}'): psycopg2's ARRAY[1, 2, …] takes the parser ~30 µs an element.
+    named = {"ids": "{" + ",".join(str(int(u)) for u in unit_ids) + "}", "year": cycle.year, "cycle": cycle.pk, "min": policy.evaluation_min_answers,
              "w_sup": w_sup, "w_mem": w_mem, "good": policy.tier_good_min, "fairly_good": policy.tier_fairly_good_min,
              "average": policy.tier_average_min, "policy": policy_id, "stamp": stamp}
     named.update(smp_named)
     with connection.cursor() as cursor:
+        # No JIT for the rest of the review's transaction: its estimated cost makes PostgreSQL compile the
+        # statement (5.7 s of 50 for a county of 11,000 branches) for a plan that runs once.
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, named)
         return [(tier, reason, staff, n) for tier, reason, staff, n in cursor.fetchall()]
 
