@@ -16,12 +16,10 @@ Figures are printed, never asserted.
 import os
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 
 from .db import bench_url, ensure_database, use_database
-from .sizes import celery_workers, write_json
+from .sizes import job_on_workers, write_json
 from .stats import table
 
 
@@ -86,31 +84,12 @@ def warm_process(n: int) -> dict:
 
 def zip_run(*, workers: int, timeout: int) -> dict:
     """One export of the city's secretaries through ``workers`` worker processes: seconds to the written ZIP."""
-    from django.conf import settings
-
-    from config.celery import app
-    from core.choices import JobState
     from core.models import Job
     from dossiers.services.exports import export_start
 
     root, user = _city_staff()
-    queue = f"bench-dossiers-{uuid.uuid4().hex[:6]}"
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
-    try:
-        with tempfile.TemporaryDirectory() as folder, celery_workers(workers, queue, folder):
-            started = time.monotonic()
-            job = export_start(user=user, unit=root)
-            while True:
-                job.refresh_from_db()
-                if job.state in (JobState.SUCCEEDED, JobState.FAILED):
-                    break
-                if time.monotonic() - started > timeout:
-                    sys.exit(f"the export did not finish within {timeout} s (job {job.pk}: {job.progress}%)")
-                time.sleep(0.5)
-            seconds = time.monotonic() - started
-    finally:
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    job, seconds = job_on_workers(lambda: export_start(user=user, unit=root), workers=workers,
+                                  prefix="bench-dossiers", timeout=timeout, what="the export")
     result = job.result or {}
     files = result.get("files", 0)
     size = job.file.size if job.file else 0

@@ -21,7 +21,7 @@ from .db import bench_url
 from .sizes import (
     open_seeded,
     analyze,
-    celery_workers,
+    job_on_workers,
     count_queries,
     database_size,
     peak_rss_mb,
@@ -251,37 +251,21 @@ def timed(fn, cycle) -> dict:
 def fan_out(cycle, *, workers: int, timeout: int) -> dict:
     """One review fanned out county by county (``annual_review_start`` above the fan-out size) over
     ``workers`` real Celery worker processes: seconds to the finished job."""
-    import tempfile
-    import uuid
-
-    from django.conf import settings
     from django.test import override_settings
 
     from assessment.services.classification import annual_review_start
-    from config.celery import app
     from core.choices import JobState
     from core.models import Job
 
-    queue = f"bench-review-{uuid.uuid4().hex[:6]}"
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
     _vacuum()
-    try:
-        with tempfile.TemporaryDirectory() as folder, celery_workers(workers, queue, folder):
-            started = time.monotonic()
-            # A part per county (child of the city), whatever their size.
-            with override_settings(ZHISHU_REVIEW_FAN_OUT_BRANCHES=0, ZHISHU_REVIEW_PART_BRANCHES=1):
-                job = annual_review_start(cycle=cycle, by=None)
-            while True:
-                job.refresh_from_db()
-                if job.state in (JobState.SUCCEEDED, JobState.FAILED):
-                    break
-                if time.monotonic() - started > timeout:
-                    sys.exit(f"the fanned-out review did not finish within {timeout} s (job {job.pk}: {job.progress}%)")
-                time.sleep(0.2)
-            seconds = time.monotonic() - started
-    finally:
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+    def start():
+        # A part per county (child of the city), whatever their size.
+        with override_settings(ZHISHU_REVIEW_FAN_OUT_BRANCHES=0, ZHISHU_REVIEW_PART_BRANCHES=1):
+            return annual_review_start(cycle=cycle, by=None)
+
+    job, seconds = job_on_workers(start, workers=workers, prefix="bench-review", timeout=timeout,
+                                  what="the fanned-out review")
     if job.state != JobState.SUCCEEDED:
         sys.exit(f"the fanned-out review failed: {job.error}")
     parts = job.params["parts"]

@@ -100,6 +100,33 @@ def celery_workers(count: int, queue: str, folder: str, *, pool: str = "prefork"
                 os.killpg(proc.pid, signal.SIGKILL)
 
 
+def job_on_workers(start, *, workers: int, prefix: str, timeout: int, what: str):
+    """``start()`` (which sends a job's tasks) while ``workers`` real worker processes serve a queue of their
+    own; waits for the job to end. Returns the job and the seconds from the start to its end."""
+    from django.conf import settings
+
+    from config.celery import app
+    from core.choices import JobState
+
+    queue = f"{prefix}-{uuid.uuid4().hex[:6]}"
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    try:
+        with tempfile.TemporaryDirectory() as folder, celery_workers(workers, queue, folder):
+            started = time.monotonic()
+            job = start()
+            while True:
+                job.refresh_from_db()
+                if job.state in (JobState.SUCCEEDED, JobState.FAILED):
+                    break
+                if time.monotonic() - started > timeout:
+                    sys.exit(f"{what} did not finish within {timeout} s (job {job.pk}: {job.progress}%)")
+                time.sleep(0.2)
+            return job, time.monotonic() - started
+    finally:
+        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
 def database_size() -> str:
     from django.db import connection
 
