@@ -96,7 +96,10 @@ def prepare_rows(*, root, county_unit, seed: int, chunk: int) -> dict:
     for jurisdiction in (root, county_unit):
         sheet = StipendSheet.objects.filter(unit=jurisdiction, year=year, state="approved").first()
         if sheet is None:
-            sheet = StipendSheet.objects.create(unit=jurisdiction, year=year, state="approved", version=1,
+            # The next version: the review benchmark's run leaves a draft sheet of the same year (version 1).
+            last = (StipendSheet.objects.filter(unit=jurisdiction, year=year).order_by("-version")
+                    .values_list("version", flat=True).first()) or 0
+            sheet = StipendSheet.objects.create(unit=jurisdiction, year=year, state="approved", version=last + 1,
                                                 approved_at=timezone.now())
             lines, n = [], 0
             current = (Appointment.objects.filter(role=AppointmentRole.SECRETARY, end_date__isnull=True,

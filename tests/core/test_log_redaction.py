@@ -96,7 +96,8 @@ def test_a_roster_import_and_an_api_session_log_no_id_number_and_no_phone(caplog
     client.patch(f"/api/v1/people/{person.pk}/", {"phone": "13700001111"}, format="json")
     plain.add("13700001111")
 
-    assert len(caplog.records) > 100  # SQL statements included
+    # SQL statements included (the import reads and writes set-based since issue 12: a few dozen statements)
+    assert len(caplog.records) > 30 and any(r.name == "django.db.backends" for r in caplog.records)
     assert any(r.name == "django.db.backends" for r in caplog.records)
     assert any(r.name == "django.request" for r in caplog.records)
     for record in caplog.records:
