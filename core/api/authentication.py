@@ -40,3 +40,18 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
                     self.renew_token(auth_token)
                 return self.validate_user(auth_token)
         raise exceptions.AuthenticationFailed(ERR_TOKEN)
+
+
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension  # noqa: E402
+
+
+class UnitTokenScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI schema's security scheme of this authenticator: knox's token header, as before."""
+
+    target_class = "core.api.authentication.TokenAuthentication"
+    name = "knoxApiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": 'Token-based authentication with required prefix "Token"'}
